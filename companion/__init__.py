@@ -1,0 +1,49 @@
+"""Companion: a reading companion for readers' circles. `create_app` builds the app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> str:
+    """Top-level templates/, static/, seeds/ in a checkout; inside the package in a wheel."""
+    checkout = PACKAGE.parent / name
+    return str(checkout if checkout.is_dir() else PACKAGE / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("COMPANION_INSTANCE") or None,
+        template_folder=_resource_dir("templates"),
+        static_folder=_resource_dir("static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    app.config["SEEDS_DIR"] = _resource_dir("seeds")
+    if test_config:
+        app.config.update(test_config)
+
+    from . import database, errors, security
+    from .extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from . import reading
+
+    app.register_blueprint(reading.bp)
+    return app
