@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/chapter_page.py [--seconds 5]
 
-Target: the chapter page at ≥ 0.5× the minimal endpoint's requests per second at 8
+Target: the chapter page at >= 0.5x the minimal endpoint's requests per second at 8
 connections. Prints numbers; never fails on them.
 """
 
@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, VENV_BIN, gunicorn, measure, wait_until_up  # noqa: E402
+from common import ROOT, VENV_BIN, gunicorn, measure, wait_until_up
 
 
 def main() -> None:

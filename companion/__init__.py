@@ -32,18 +32,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import database, errors, security
-    from .extensions import csrf, db, limiter, migrate
+    from . import database, errors, htmx, security
+    from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    htmx.init_app(app)
 
-    from . import reading
+    from . import api, auth, circles, reading
 
     app.register_blueprint(reading.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(circles.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens only, never cookies: nothing to forge
     return app

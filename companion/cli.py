@@ -56,6 +56,49 @@ def import_work(data):
     return work, created
 
 
+user_group = click.Group("user", help="Manage accounts.")
+token_group = click.Group("token", help="Manage personal API tokens.")
+main.add_command(user_group)
+main.add_command(token_group)
+
+
+@user_group.command("create")
+@click.argument("name")
+@with_appcontext
+def user_create(name: str) -> None:
+    """Create an account; the password is read from stdin."""
+    from . import accounts
+    from .database import upgrade
+
+    upgrade()
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else None
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(name, password)
+        db.session.commit()
+    except accounts.AccountError as error:
+        db.session.rollback()
+        fail(str(error))
+    click.echo(f"created user {user.name} (id {user.id})")
+
+
+@token_group.command("create")
+@click.argument("name")
+@with_appcontext
+def token_create(name: str) -> None:
+    """Print a new personal API token for user NAME (shown once)."""
+    from . import accounts
+    from .models import User
+
+    user = User.by_name(name)
+    if user is None:
+        fail(f"no user named {name!r}; create one with 'companion user create {name}'")
+    token = accounts.create_token(user)
+    db.session.commit()
+    click.echo(token)
+
+
 @main.command("demo")
 @click.option("--setup-only", is_flag=True, help="Prepare the demo data, don't serve.")
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         # abort(code, "message") gives a message meant for the user; werkzeug's own
         # default descriptions are for developers, so those get ours instead.
-        custom = error.description != type(error).description
+        custom = error.description != type(error).description and code != 429
         message = error.description if custom else MESSAGES.get(code, error.name)
         return _respond(code, message, error)
 

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from .extensions import db
 from .importers import WorkData
 from .sanitize import paragraph_html, text_to_html
+from .spoilers import START, Position, Shape
 
 WORDS_PER_MINUTE = 230
 
@@ -46,6 +60,17 @@ class Work(db.Model):
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+    def shape(self) -> Shape:
+        """Paragraph counts per chapter: which positions exist in this work."""
+        counts = db.session.execute(
+            select(Chapter.number, func.count(Paragraph.id))
+            .join(Paragraph, Paragraph.chapter_id == Chapter.id)
+            .where(Chapter.work_id == self.id)
+            .group_by(Chapter.number)
+            .order_by(Chapter.number)
+        ).all()
+        return Shape(tuple(count for _, count in counts))
 
     @classmethod
     def by_hash(cls, content_hash: str) -> Work | None:
@@ -174,3 +199,206 @@ def anchor_keys(paragraphs: list[str]) -> list[str]:
         seen[key] = seen.get(key, 0) + 1
         keys.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
     return keys
+
+
+# --- people, circles and progress -------------------------------------------------------
+
+ROLES = ("member", "moderator", "owner")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # Part of the login cookie's id: bumping it logs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @classmethod
+    def by_name(cls, name: str) -> User | None:
+        return db.session.scalar(select(cls).where(cls.name == name.strip().lower()))
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship()
+
+
+class Circle(db.Model):
+    __tablename__ = "circle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    work: Mapped[Work] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="circle", cascade="all, delete-orphan", order_by="Membership.joined_at"
+    )
+    schedule: Mapped[list[ScheduleEntry]] = relationship(
+        cascade="all, delete-orphan", order_by="ScheduleEntry.chapter"
+    )
+
+    @classmethod
+    def by_slug(cls, slug: str) -> Circle | None:
+        return db.session.scalar(select(cls).where(cls.slug == slug))
+
+    def membership_of(self, user_id: int) -> Membership | None:
+        return db.session.scalar(
+            select(Membership).where(Membership.circle_id == self.id, Membership.user_id == user_id)
+        )
+
+    @property
+    def owner(self) -> User:
+        return next(m.user for m in self.memberships if m.role == "owner")
+
+
+class Membership(db.Model):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("circle_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    can_post: Mapped[bool] = mapped_column(Boolean, default=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    circle: Mapped[Circle] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+    def at_least(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class Invite(db.Model):
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[datetime] = mapped_column()
+    max_uses: Mapped[int] = mapped_column(Integer, default=10)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    circle: Mapped[Circle] = relationship()
+
+    def unusable_because(self, now: datetime | None = None) -> str | None:
+        """Why this link can no longer be used, in the invitee's words; None if it can."""
+        if self.revoked_at is not None:
+            return "This invite link was revoked. Ask for a new one."
+        if (now or utcnow()) >= self.expires_at:
+            return "This invite link has expired. Ask for a new one."
+        if self.uses >= self.max_uses:
+            return "This invite link has been used as often as it allows. Ask for a new one."
+        return None
+
+
+class ScheduleEntry(db.Model):
+    __tablename__ = "schedule_entry"
+    __table_args__ = (UniqueConstraint("circle_id", "chapter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    chapter: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+
+
+class Progress(db.Model):
+    """Where a reader is in a work; one row per (user, work), shared by all their circles."""
+
+    __tablename__ = "progress"
+    __table_args__ = (UniqueConstraint("user_id", "work_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"))
+    chapter: Mapped[int] = mapped_column(Integer, default=0)
+    paragraph: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def position(self) -> Position:
+        return Position(self.chapter, self.paragraph)
+
+    @classmethod
+    def of(cls, user_id: int, work_id: int) -> Position:
+        row = db.session.execute(
+            select(cls.chapter, cls.paragraph).where(cls.user_id == user_id, cls.work_id == work_id)
+        ).first()
+        return Position(*row) if row else START
+
+
+class ProgressMove(db.Model):
+    """History of progress, for pace charts and the "newly unlocked" digest."""
+
+    __tablename__ = "progress_move"
+    __table_args__ = (Index("ix_progress_move_user_work", "user_id", "work_id", "moved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"))
+    from_chapter: Mapped[int] = mapped_column(Integer)
+    from_paragraph: Mapped[int] = mapped_column(Integer)
+    to_chapter: Mapped[int] = mapped_column(Integer)
+    to_paragraph: Mapped[int] = mapped_column(Integer)
+    moved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def before(self) -> Position:
+        return Position(self.from_chapter, self.from_paragraph)
+
+    @property
+    def after(self) -> Position:
+        return Position(self.to_chapter, self.to_paragraph)
+
+
+def move_progress(user_id: int, work_id: int, to: Position, at: datetime | None = None) -> Position:
+    """Set a reader's position and record the move; returns where they were. No commit."""
+    row = db.session.scalar(
+        select(Progress).where(Progress.user_id == user_id, Progress.work_id == work_id)
+    )
+    if row is None:
+        row = Progress(user_id=user_id, work_id=work_id, chapter=0, paragraph=0)
+        db.session.add(row)
+    before = Position(row.chapter or 0, row.paragraph or 0)
+    if before != to:
+        when = at or utcnow()
+        row.chapter, row.paragraph, row.updated_at = to.chapter, to.paragraph, when
+        db.session.add(
+            ProgressMove(
+                user_id=user_id,
+                work_id=work_id,
+                from_chapter=before.chapter,
+                from_paragraph=before.paragraph,
+                to_chapter=to.chapter,
+                to_paragraph=to.paragraph,
+                moved_at=when,
+            )
+        )
+    return before
+
+
+def invite_expiry(days: int) -> datetime:
+    return utcnow() + timedelta(days=days)

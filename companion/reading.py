@@ -1,15 +1,56 @@
-"""Reading pages: the library, a work's table of contents, a chapter."""
+"""Reading pages (library, contents, chapter) and moving one's own progress."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from functools import lru_cache
+from typing import NamedTuple
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Chapter, Work
+from .htmx import is_htmx, trigger
+from .models import Chapter, Paragraph, Progress, Work, move_progress
+from .spoilers import START, Position
 
 bp = Blueprint("reading", __name__)
+
+
+class ParagraphView(NamedTuple):
+    index: int
+    anchor: str
+    html: str
+
+
+@lru_cache(maxsize=512)
+def _paragraphs(content_hash: str, chapter_id: int) -> tuple[ParagraphView, ...]:
+    # Keyed by the work's content hash too: a chapter's text never changes under it.
+    rows = db.session.execute(
+        select(Paragraph.index, Paragraph.anchor_key, Paragraph.html)
+        .where(Paragraph.chapter_id == chapter_id)
+        .order_by(Paragraph.index)
+    )
+    return tuple(ParagraphView(*row) for row in rows)
+
+
+def paragraphs_of(chapter: Chapter) -> tuple[ParagraphView, ...]:
+    return _paragraphs(chapter.work.content_hash, chapter.id)
+
+
+def find_chapter(work_id: int, number: int) -> Chapter:
+    chapter = Chapter.of_work(work_id, number)
+    if chapter is None:
+        abort(404, "That chapter doesn't exist in this work.")
+    return chapter
+
+
+def reader_progress(work_id: int) -> Position | None:
+    """The current user's position in a work; None when nobody is logged in."""
+    if not current_user.is_authenticated:
+        return None
+    return Progress.of(current_user.id, work_id)
 
 
 @bp.get("/")
@@ -25,20 +66,60 @@ def work(work_id: int):
     )
     if work is None:
         abort(404, "We couldn't find that work.")
-    return render_template("work.html", work=work)
+    return render_template("work.html", work=work, progress=reader_progress(work_id))
 
 
 @bp.get("/works/<int:work_id>/chapters/<int:number>")
 def chapter(work_id: int, number: int):
-    chapter = Chapter.of_work(work_id, number)
-    if chapter is None:
-        abort(404, "That chapter doesn't exist in this work.")
+    # Opening a chapter never moves progress (rule 6): this view only reads.
+    chapter = find_chapter(work_id, number)
+    return render_template("chapter.html", **chapter_context(chapter))
+
+
+def chapter_context(chapter: Chapter) -> dict:
     work = chapter.work
-    previous = number - 1 if number > 1 else None
-    following = number + 1 if number < work.chapter_count else None
-    return render_template(
-        "chapter.html", work=work, chapter=chapter, previous=previous, following=following
-    )
+    paragraphs = paragraphs_of(chapter)
+    progress = reader_progress(work.id)
+    end = Position(chapter.number, len(paragraphs) - 1)
+    return {
+        "work": work,
+        "chapter": chapter,
+        "paragraphs": paragraphs,
+        "progress": progress,
+        "end": end,
+        # Rule 7: end notes are story text; they show once the reader has finished.
+        "finished": progress is not None and progress >= end,
+        "previous": chapter.number - 1 if chapter.number > 1 else None,
+        "following": chapter.number + 1 if chapter.number < work.chapter_count else None,
+    }
+
+
+@bp.post("/works/<int:work_id>/progress")
+@login_required
+def move(work_id: int):
+    """Move the reader's position: "I've finished this chapter" or "I'm here"."""
+    chapter = find_chapter(work_id, request.form.get("chapter", type=int) or 0)
+    paragraphs = paragraphs_of(chapter)
+    index = request.form.get("paragraph", type=int)
+    if index is None or not 0 <= index < len(paragraphs):
+        abort(400, "That paragraph isn't in this chapter.")
+    target = Position(chapter.number, index)
+    current = Progress.of(current_user.id, work_id)
+    if target < current and request.form.get("confirm") != "back":
+        # Moving back hides comments again; make sure it was meant.
+        context = chapter_context(chapter) | {"target": target, "current": current}
+        template = "_partials/progress_confirm.html" if is_htmx() else "progress_confirm.html"
+        return render_template(template, **context)
+    move_progress(current_user.id, work_id, target)
+    db.session.commit()
+    if not is_htmx():
+        if target >= current:
+            flash(f"Saved: you're at {target}.")
+        anchor = "#progress" if index == len(paragraphs) - 1 else f"#p-{paragraphs[index].anchor}"
+        return redirect(url_for("reading.chapter", work_id=work_id, number=chapter.number) + anchor)
+    context = chapter_context(chapter) | {"moved_from": current}
+    response = render_template("_partials/progress_moved.html", **context)
+    return trigger(response, "progress-moved", {"chapter": target.chapter, "paragraph": index})
 
 
 @bp.app_template_filter("duration")
@@ -47,3 +128,8 @@ def duration(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+@bp.app_template_global("position_label")
+def position_label(position: Position | None) -> str:
+    return str(position or START)

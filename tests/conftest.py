@@ -3,6 +3,10 @@ DATABASE_URL is set), emptied after every test; real rows through real code path
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import tempfile
 import threading
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from companion import create_app
+from companion import accounts, create_app
 from companion.cli import import_work, main
 from companion.database import upgrade
 from companion.extensions import db, limiter
@@ -26,10 +30,24 @@ SEED = ROOT / "seeds" / "000_7177a6315aa087ac.txt"
 def app(tmp_path_factory, monkeypatch_session):
     instance = tmp_path_factory.mktemp("instance")
     monkeypatch_session.setenv("COMPANION_INSTANCE", str(instance))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SERVER_NAME": None})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "FAST_PASSWORD_HASHES": True})
     with app.app_context():
         upgrade()
     return app
+
+
+@functools.cache
+def probe_app():
+    """An app for reading the url_map at collection time (no database is touched)."""
+    previous = os.environ.get("COMPANION_INSTANCE")
+    os.environ["COMPANION_INSTANCE"] = tempfile.mkdtemp(prefix="companion-probe-")
+    try:
+        return create_app({"TESTING": True, "SECRET_KEY": "probe"})
+    finally:
+        if previous is None:
+            os.environ.pop("COMPANION_INSTANCE")
+        else:
+            os.environ["COMPANION_INSTANCE"] = previous
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +117,73 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account through the real accounts module; returns its id."""
+
+    def make(name: str, password: str = PASSWORD) -> int:
+        with app.app_context():
+            user = accounts.create_user(name, password)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+class Reader:
+    """A test client for one person: logs in through the form and sends CSRF tokens the
+    way the browser does (form field, or the X-CSRFToken header htmx sends)."""
+
+    def __init__(self, app, name: str | None = None):
+        self.client = app.test_client()
+        self.name = name
+
+    def csrf(self, path: str = "/login") -> str:
+        match = CSRF.search(self.client.get(path).get_data(as_text=True))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1) or match.group(2)
+
+    def login(self, password: str = PASSWORD):
+        token = self.csrf("/login")
+        response = self.client.post(
+            "/login", data={"name": self.name, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return self
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data: dict | None = None, htmx: bool = False, **kwargs):
+        token = self.csrf("/account" if self.name else "/login")
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers |= {"HX-Request": "true", "X-CSRFToken": token}
+        else:
+            data = {"csrf_token": token, **(data or {})}
+        return self.client.post(path, data=data, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def reader(app, make_user):
+    """reader("ada") → a logged-in Reader for a new account named ada."""
+
+    def make(name: str) -> Reader:
+        make_user(name)
+        return Reader(app, name).login()
+
+    return make
+
+
+@pytest.fixture
+def anonymous(app):
+    return Reader(app)
 
 
 @pytest.fixture(scope="session")

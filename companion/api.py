@@ -1,0 +1,219 @@
+"""JSON API under /api/v1: bearer tokens, gated exactly like the pages.
+
+Reads and writes go through the same helpers the pages use (`load_circle`,
+`accept_invite`, `move_progress`, …), so the rules can't drift apart."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, g, jsonify, request, url_for
+from sqlalchemy import select
+
+from . import accounts, circles
+from .extensions import db
+from .models import Circle, Progress, Work, move_progress
+from .reading import find_chapter, paragraphs_of
+from .spoilers import Position
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def identify():
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if header and (scheme.lower() != "bearer" or not token.strip()):
+        abort(401, "Send your token as 'Authorization: Bearer <token>'.")
+    if token:
+        g.api_user = accounts.user_for_token(token.strip())
+        if g.api_user is None:
+            abort(401, "That token is not valid. Create one with 'companion token create NAME'.")
+        db.session.commit()  # last_used_at
+
+
+@bp.after_request
+def no_store(response):
+    response.headers.setdefault("Cache-Control", "no-store")
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="companion"'
+    return response
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.api_user is None:
+            abort(401, "This needs a personal API token: 'Authorization: Bearer <token>'.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, "Send a JSON object with Content-Type: application/json.")
+    return data
+
+
+def field(data: dict, name: str, kind: type, required: bool = True, default=None):
+    value = data.get(name, default)
+    if value is None and not required:
+        return default
+    # bool is an int in Python; a JSON true is not a chapter number.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        abort(400, f"'{name}' must be {'an integer' if kind is int else 'a string'}.")
+    return value
+
+
+def position_json(position: Position) -> dict:
+    return {"chapter": position.chapter, "paragraph": position.paragraph}
+
+
+def work_json(work: Work) -> dict:
+    return {
+        "id": work.id,
+        "title": work.title,
+        "authors": work.authors,
+        "rating": work.rating,
+        "chapters": work.chapter_count,
+        "words": work.word_count,
+        "url": url_for("reading.work", work_id=work.id, _external=True),
+    }
+
+
+@bp.get("/works")
+def works():
+    rows = db.session.scalars(select(Work).order_by(Work.title, Work.id))
+    return jsonify(works=[work_json(w) for w in rows])
+
+
+@bp.get("/works/<int:work_id>")
+def work(work_id: int):
+    work = db.session.get(Work, work_id)
+    if work is None:
+        abort(404, "No work with that id.")
+    data = work_json(work) | {
+        "archive_warnings": work.archive_warnings,
+        "tags": work.tags,
+        "table_of_contents": [
+            {"n": c.number, "title": c.title, "words": c.word_count} for c in work.chapters
+        ],
+    }
+    if g.api_user is not None:
+        data["progress"] = position_json(Progress.of(g.api_user.id, work.id))
+    return jsonify(data)
+
+
+@bp.get("/works/<int:work_id>/chapters/<int:number>")
+def chapter(work_id: int, number: int):
+    chapter = find_chapter(work_id, number)
+    paragraphs = paragraphs_of(chapter)
+    progress = Progress.of(g.api_user.id, work_id) if g.api_user else None
+    finished = progress is not None and progress >= Position(number, len(paragraphs) - 1)
+    return jsonify(
+        work_id=work_id,
+        n=number,
+        title=chapter.title,
+        words=chapter.word_count,
+        summary_html=chapter.summary_html,
+        begin_notes_html=chapter.begin_notes_html,
+        # Rule 7: end notes only once this reader has finished the chapter.
+        end_notes_html=chapter.end_notes_html if finished else None,
+        end_notes_locked=bool(chapter.end_notes_html) and not finished,
+        paragraphs=[{"index": p.index, "anchor": p.anchor, "html": p.html} for p in paragraphs],
+    )
+
+
+@bp.put("/works/<int:work_id>/progress")
+@token_required
+def progress(work_id: int):
+    data = body()
+    chapter = find_chapter(work_id, field(data, "chapter", int))
+    index = field(data, "paragraph", int)
+    if not 0 <= index < len(paragraphs_of(chapter)):
+        abort(400, "That paragraph isn't in this chapter.")
+    target = Position(chapter.number, index)
+    before = move_progress(g.api_user.id, work_id, target)
+    db.session.commit()
+    return jsonify(position_json(target) | {"previous": position_json(before)})
+
+
+@bp.post("/circles")
+@token_required
+def create_circle():
+    data = body()
+    name = field(data, "name", str).strip()
+    if not 2 <= len(name) <= 80:
+        abort(400, "A circle's name is 2 to 80 characters.")
+    work = db.session.get(Work, field(data, "work_id", int))
+    if work is None:
+        abort(404, "No work with that id.")
+    circle = circles.create_circle(g.api_user, name, work)
+    db.session.commit()
+    return jsonify(circle_json(circle)), 201
+
+
+@bp.get("/circles/<slug>")
+@token_required
+def circle(slug: str):
+    circle, _ = circles.load_circle(slug, g.api_user.id)
+    return jsonify(circle_json(circle))
+
+
+@bp.post("/circles/<slug>/invites")
+@token_required
+def invite(slug: str):
+    circle, _ = circles.load_circle(slug, g.api_user.id, "moderator")
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        abort(400, "Send a JSON object (or nothing).")
+    days = field(data, "days", int, required=False, default=7)
+    max_uses = field(data, "max_uses", int, required=False, default=10)
+    if not (1 <= days <= 90 and 1 <= max_uses <= 500):
+        abort(400, "Invites last 1 to 90 days and admit 1 to 500 people.")
+    token = circles.create_invite(circle, g.api_user, days, max_uses)
+    db.session.commit()
+    url = url_for("circles.invite_landing", token=token, _external=True)
+    return jsonify(token=token, url=url, days=days, max_uses=max_uses), 201
+
+
+@bp.post("/invites/<token>/accept")
+@token_required
+def accept(token: str):
+    circle = circles.accept_invite(token, g.api_user)
+    db.session.commit()
+    return jsonify(circle_json(circle))
+
+
+def circle_json(circle: Circle) -> dict:
+    members = circle.memberships
+    positions = {
+        row.user_id: row.position
+        for row in db.session.scalars(
+            select(Progress).where(
+                Progress.work_id == circle.work_id,
+                Progress.user_id.in_([m.user_id for m in members]),
+            )
+        )
+    }
+    return {
+        "slug": circle.slug,
+        "name": circle.name,
+        "work_id": circle.work_id,
+        "members": [
+            {"name": m.user.name, "role": m.role}
+            | position_json(positions.get(m.user_id, Position(0, 0)))
+            for m in members
+        ],
+        "schedule": [{"chapter": e.chapter, "due": e.due.isoformat()} for e in circle.schedule],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import document
+
+    return jsonify(document())

@@ -1,0 +1,44 @@
+"""Form definitions (Flask-WTF: CSRF token and validation in one place)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class LoginForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=30)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class SignupForm(FlaskForm):
+    # Lengths and characters are checked by `accounts`, the one place that knows them.
+    name = StringField("Name", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    new = PasswordField("New password", validators=[DataRequired()])
+
+
+class CircleForm(FlaskForm):
+    name = StringField("Circle name", validators=[DataRequired(), Length(min=2, max=80)])
+    work_id = SelectField("Work", coerce=int, validators=[DataRequired()])
+
+
+class InviteForm(FlaskForm):
+    days = IntegerField("Valid for (days)", default=7, validators=[NumberRange(1, 90)])
+    max_uses = IntegerField("Number of people", default=10, validators=[NumberRange(1, 500)])
+
+
+class ScheduleForm(FlaskForm):
+    """One optional date per chapter; the fields are added per work in the view."""
+
+    @classmethod
+    def for_chapters(cls, numbers: list[int]) -> type[ScheduleForm]:
+        fields = {
+            f"chapter_{n}": DateField(f"Chapter {n}", validators=[Optional()]) for n in numbers
+        }
+        return type("WorkScheduleForm", (cls,), fields)

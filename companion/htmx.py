@@ -1,0 +1,28 @@
+"""The little htmx needs from the server: is this an htmx request, and server-sent events
+(HX-Trigger) instead of client glue code."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, make_response, request
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def trigger(body, event: str, detail: dict | None = None) -> Response:
+    response = make_response(body)
+    response.headers["HX-Trigger"] = json.dumps({event: detail or {}})
+    return response
+
+
+def vary_on_htmx(response: Response) -> Response:
+    """Responses that differ by HX-Request say so, so caches keep them apart."""
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app) -> None:
+    app.after_request(vary_on_htmx)

@@ -1,0 +1,138 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": {"$ref": "#/components/responses/Error"},
+    "401": {"$ref": "#/components/responses/Error"},
+    "404": {"$ref": "#/components/responses/Error"},
+}
+AUTH = [{"bearer": []}]
+OPTIONAL_AUTH = [{}, {"bearer": []}]
+INT = {"type": "integer"}
+STR = {"type": "string"}
+
+
+def _param(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+# fmt: off
+def document() -> dict:
+    position = {
+        "type": "object",
+        "required": ["chapter", "paragraph"],
+        "properties": {
+            "chapter": {"type": "integer", "minimum": 0, "description": "0: not started"},
+            "paragraph": {"type": "integer", "minimum": 0, "description": "0-based"},
+        },
+    }
+    work = {
+        "type": "object",
+        "properties": {
+            "id": INT, "title": STR, "authors": {"type": "array", "items": STR},
+            "rating": STR, "chapters": INT, "words": INT, "url": STR,
+        },
+    }
+    member = {
+        "type": "object",
+        "properties": {"name": STR, "role": {"enum": ["owner", "moderator", "member"]},
+                       "chapter": INT, "paragraph": INT},
+    }
+    circle = {
+        "type": "object",
+        "properties": {
+            "slug": STR, "name": STR, "work_id": INT,
+            "members": {"type": "array", "items": member},
+            "schedule": {"type": "array", "items": {"type": "object", "properties": {
+                "chapter": INT, "due": {"type": "string", "format": "date"}}}},
+        },
+    }
+    chapter = {
+        "type": "object",
+        "properties": {
+            "work_id": INT, "n": INT, "title": STR, "words": INT,
+            "summary_html": STR, "begin_notes_html": STR,
+            "end_notes_html": {"type": ["string", "null"],
+                               "description": "null until the reader has finished the chapter"},
+            "end_notes_locked": {"type": "boolean"},
+            "paragraphs": {"type": "array", "items": {"type": "object", "properties": {
+                "index": INT, "anchor": STR, "html": STR}}},
+        },
+    }
+    work_id, number, slug = _param("work_id", INT), _param("n", INT), _param("slug", STR)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Companion API",
+            "version": "1",
+            "description": "Read together without spoilers. Personal tokens come from "
+            "`companion token create NAME`; send them as `Authorization: Bearer <token>`. "
+            "Everything is gated exactly like the web pages.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Position": position, "Work": work, "Circle": circle,
+                        "Chapter": chapter, "Error": {"type": "object", "properties": {
+                            "error": STR, "status": INT}}},
+            "responses": {"Error": _json(_ref("Error"), "A message meant for people")},
+        },
+        "paths": {
+            "/works": {"get": {
+                "summary": "The library", "security": OPTIONAL_AUTH,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "works": {"type": "array", "items": _ref("Work")}}})}}},
+            "/works/{work_id}": {"get": {
+                "summary": "A work, its contents and (with a token) your position",
+                "parameters": [work_id], "security": OPTIONAL_AUTH,
+                "responses": {"200": _json(_ref("Work")), **ERRORS}}},
+            "/works/{work_id}/chapters/{n}": {"get": {
+                "summary": "A chapter's text; end notes only once you have finished it",
+                "parameters": [work_id, number], "security": OPTIONAL_AUTH,
+                "responses": {"200": _json(_ref("Chapter")), **ERRORS}}},
+            "/works/{work_id}/progress": {"put": {
+                "summary": "Move your position (forward or back)", "security": AUTH,
+                "parameters": [work_id], "requestBody": _body(_ref("Position")),
+                "responses": {"200": _json(_ref("Position")), **ERRORS}}},
+            "/circles": {"post": {
+                "summary": "Start a circle for a work; you become its owner", "security": AUTH,
+                "requestBody": _body({"type": "object", "required": ["name", "work_id"],
+                                      "properties": {"name": STR, "work_id": INT}}),
+                "responses": {"201": _json(_ref("Circle"), "Created"), **ERRORS}}},
+            "/circles/{slug}": {"get": {
+                "summary": "Members and their positions (members only; 404 otherwise)",
+                "parameters": [slug], "security": AUTH,
+                "responses": {"200": _json(_ref("Circle")), **ERRORS}}},
+            "/circles/{slug}/invites": {"post": {
+                "summary": "Create an invite link (moderators and the owner)",
+                "parameters": [slug], "security": AUTH,
+                "requestBody": {"required": False, "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "days": {"type": "integer", "minimum": 1, "maximum": 90},
+                        "max_uses": {"type": "integer", "minimum": 1, "maximum": 500}}}}}},
+                "responses": {"201": _json({"type": "object", "properties": {
+                    "token": STR, "url": STR, "days": INT, "max_uses": INT}}, "Created"),
+                    "403": {"$ref": "#/components/responses/Error"}, **ERRORS}}},
+            "/invites/{token}/accept": {"post": {
+                "summary": "Join a circle through an invite",
+                "parameters": [_param("token", STR)], "security": AUTH,
+                "responses": {"200": _json(_ref("Circle")), **ERRORS,
+                              "409": {"$ref": "#/components/responses/Error"},
+                              "410": {"$ref": "#/components/responses/Error"}}}},
+        },
+    }
+# fmt: on

@@ -1,0 +1,115 @@
+"""Each reader's position: explicit moves only, confirmation going back, history kept,
+end notes gated on finishing (rule 7)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from companion.extensions import db
+from companion.models import Progress, ProgressMove, User
+from companion.spoilers import Position
+
+
+def position(app, name: str, work: int) -> Position:
+    with app.app_context():
+        return Progress.of(User.by_name(name).id, work)
+
+
+def moves(app, name: str) -> list[tuple[Position, Position]]:
+    with app.app_context():
+        user = User.by_name(name)
+        rows = db.session.scalars(
+            select(ProgressMove).where(ProgressMove.user_id == user.id).order_by(ProgressMove.id)
+        )
+        return [(m.before, m.after) for m in rows]
+
+
+def test_opening_a_chapter_never_moves_progress(app, reader, work):
+    ada = reader("ada")
+    for number in (1, 5, 8):
+        assert ada.get(f"/works/{work}/chapters/{number}").status_code == 200
+    assert position(app, "ada", work) == (0, 0)
+    assert moves(app, "ada") == []
+
+
+def test_finishing_a_chapter_and_the_history(app, reader, work):
+    ada = reader("ada")
+    response = ada.post(f"/works/{work}/progress", {"chapter": "1", "paragraph": "128"})
+    assert response.status_code == 302
+    assert position(app, "ada", work) == (1, 128)
+    ada.post(f"/works/{work}/progress", {"chapter": "2", "paragraph": "10"})
+    assert moves(app, "ada") == [((0, 0), (1, 128)), ((1, 128), (2, 10))]
+
+
+def test_im_here_over_htmx_swaps_the_panel_and_the_marked_paragraphs(app, reader, work):
+    ada = reader("ada")
+    ada.post(f"/works/{work}/progress", {"chapter": "3", "paragraph": "4"})
+    response = ada.post(f"/works/{work}/progress", {"chapter": "3", "paragraph": "20"}, htmx=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="progress"' in html and "chapter 3, paragraph 21" in html
+    assert html.count('hx-swap-oob="true"') == 3  # old paragraph, new paragraph, end notes
+    assert 'data-index="4"' in html and 'data-index="20"' in html
+    assert "progress-moved" in response.headers["HX-Trigger"]
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_moving_back_asks_first_and_changes_nothing_until_confirmed(app, reader, work):
+    ada = reader("ada")
+    ada.post(f"/works/{work}/progress", {"chapter": "5", "paragraph": "3"})
+    response = ada.post(f"/works/{work}/progress", {"chapter": "2", "paragraph": "0"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Move back to chapter 2, paragraph 1?" in page
+    assert position(app, "ada", work) == (5, 3)
+    ada.post(f"/works/{work}/progress", {"chapter": "2", "paragraph": "0", "confirm": "back"})
+    assert position(app, "ada", work) == (2, 0)
+
+
+def test_out_of_range_positions_are_refused(app, reader, work):
+    ada = reader("ada")
+    cases = [("9", "0", 404), ("0", "0", 404), ("3", "104", 400),
+             ("3", "-1", 400), ("3", "x", 400), ("", "", 404)]  # fmt: skip
+    for chapter, paragraph, status in cases:
+        response = ada.post(f"/works/{work}/progress", {"chapter": chapter, "paragraph": paragraph})
+        assert response.status_code == status, (chapter, paragraph)
+    assert position(app, "ada", work) == (0, 0)
+
+
+def test_progress_needs_an_account(app, anonymous, work):
+    response = anonymous.post(f"/works/{work}/progress", {"chapter": "1", "paragraph": "0"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_end_notes_show_only_once_the_chapter_is_finished(app, reader, anonymous, work):
+    notes = "The author of the fic that in part inspired"
+    assert notes not in anonymous.get(f"/works/{work}/chapters/1").get_data(as_text=True)
+    ada = reader("ada")
+    page = ada.get(f"/works/{work}/chapters/1").get_data(as_text=True)
+    assert notes not in page and "appear once you've finished it" in page
+    ada.post(f"/works/{work}/progress", {"chapter": "1", "paragraph": "127"})
+    assert notes not in ada.get(f"/works/{work}/chapters/1").get_data(as_text=True)
+    moved = ada.post(f"/works/{work}/progress", {"chapter": "1", "paragraph": "128"}, htmx=True)
+    assert notes in moved.get_data(as_text=True)  # swapped in out of band
+    assert notes in ada.get(f"/works/{work}/chapters/1").get_data(as_text=True)
+    # Finished chapter 1 does not unlock chapter 4's end notes.
+    assert "guys if you have read" not in ada.get(f"/works/{work}/chapters/4").get_data(
+        as_text=True
+    )
+
+
+def test_chapter_page_query_count_is_small(app, reader, work):
+    from sqlalchemy import event
+
+    ada = reader("ada")
+    ada.get(f"/works/{work}/chapters/2")  # warm the paragraph cache
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert ada.get(f"/works/{work}/chapters/2").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) <= 3, statements  # user, chapter+work, progress
