@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     htmx.init_app(app)
 
-    from . import api, auth, circles, reading
+    from . import api, auth, circles, discussion, reading
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(circles.bp)
+    app.register_blueprint(discussion.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens only, never cookies: nothing to forge
     return app

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
-from . import charts
+from . import charts, comments
 from .accounts import token_hash
 from .extensions import db, login_manager
 from .forms import CircleForm, InviteForm, ScheduleForm
@@ -219,8 +219,15 @@ def dashboard(circle: Circle, membership: Membership):
             .order_by(Invite.created_at.desc())
         ).all()
     chart = charts.progress_chart(chapters, [r["progress"] for r in rows], schedule, today)
+    viewer = comments.viewer_for(circle, membership)
     return render_template(
         "dashboard.html",
+        talk={
+            "visible": comments.counts_by_chapter(viewer),
+            "locked": comments.locked_counts(viewer, by_discussed_chapter=True),
+            "latest": comments.latest_activity(viewer),
+            "reports": comments.open_reports(viewer) if viewer.is_moderator else 0,
+        },
         circle=circle,
         membership=membership,
         rows=rows,

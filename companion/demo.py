@@ -75,8 +75,153 @@ def _create_circle(work) -> Circle:
         for i, step in enumerate(steps):
             when = now - timedelta(days=3 * (len(steps) - i), hours=len(name))
             move_progress(users[name].id, work.id, step, at=when)
+    db.session.flush()
+    _seed_discussion(circle, shape)
     db.session.commit()
     return circle
+
+
+# (author, chapter, paragraph or None, level: "end" of the chapter / "mine" (the author's
+#  own position) / a chapter number whose end it is / (chapter, paragraph), text, replies)
+DISCUSSION = [
+    (
+        "sam",
+        1,
+        None,
+        "end",
+        "The market scene made me laugh out loud. Genma as a reluctant "
+        "wingman is exactly the energy I needed.",
+        [
+            (
+                "jonah",
+                "end",
+                "Right? \"I'll see you tonight. Don't be late.\" Iruka is in charge "
+                "and everyone knows it.",
+            ),
+            (
+                "mira",
+                "end",
+                "Keep an eye on how often people call each other an idiot in this "
+                "story. It starts as a joke.",
+            ),
+        ],
+    ),
+    (
+        "priya",
+        1,
+        4,
+        (1, 4),
+        "This line is the thesis of the whole first chapter, I think.",
+        [
+            ("sam", (1, 4), "Agreed. Kakashi says the quiet part out loud."),
+        ],
+    ),
+    (
+        "mira",
+        1,
+        None,
+        "mine",
+        "Re-reading chapter 1 after finishing is brutal. Every light moment lands differently now.",
+        [],
+    ),
+    (
+        "jonah",
+        2,
+        None,
+        "end",
+        "The building infiltration had me holding my breath. I had to "
+        "put my phone down for a minute.",
+        [
+            (
+                "priya",
+                "end",
+                "The summary warns you, but it's still a lot. The author doesn't look away.",
+            ),
+        ],
+    ),
+    ("priya", 2, 30, (2, 30), "Planning three ways out at once is *so* in character.", []),
+    (
+        "mira",
+        2,
+        None,
+        5,
+        "The choices in this chapter echo all the way to the end of chapter 5.",
+        [],
+    ),
+    (
+        "jonah",
+        3,
+        None,
+        "end",
+        'I love that Iruka is the stubborn one here. "I\'m not leaving you here" hits hard.',
+        [],
+    ),
+    ("priya", 3, None, 4, "Knowing how chapter 4 goes, this ending is even more tense.", []),
+    (
+        "priya",
+        4,
+        None,
+        "end",
+        "I did not see that loss coming. I need a minute.",
+        [
+            ("mira", "end", "Same. The end note says it hurt to write, and you can tell."),
+        ],
+    ),
+    (
+        "priya",
+        5,
+        None,
+        "mine",
+        "Halfway through, and the conversation about regret is so quiet and so sad.",
+        [],
+    ),
+    ("mira", 5, None, "end", "That last scene of the chapter! Nobody breathe.", []),
+    ("mira", 6, None, "end", "Working through the night on the seals is such a love language.", []),
+    (
+        "mira",
+        8,
+        None,
+        "end",
+        "I cried. Go read something happy afterwards, like the author says.",
+        [],
+    ),
+]
+
+
+def _seed_discussion(circle: Circle, shape) -> None:
+    """Comments and replies written through the same code path as the pages."""
+    from .comments import post, viewer_for
+    from .reading import find_chapter, paragraphs_of
+
+    members = {m.user.name: m for m in circle.memberships}
+    started = utcnow() - timedelta(days=12)
+
+    def level_of(spec, author: str, chapter: int) -> Position:
+        viewer = viewer_for(circle, members[author])
+        if spec == "mine":
+            return viewer.progress
+        if spec == "end":
+            return shape.end_of(chapter)
+        return shape.end_of(spec) if isinstance(spec, int) else Position(*spec)
+
+    for i, (author, number, paragraph, level, text, replies) in enumerate(DISCUSSION):
+        chapter = find_chapter(circle.work_id, number)
+        count = len(paragraphs_of(chapter))
+        viewer = viewer_for(circle, members[author])
+        parent = post(
+            viewer, chapter, count, text, paragraph=paragraph,
+            level=level_of(level, author, number),
+        )  # fmt: skip
+        parent.created_at = parent.updated_at = started + timedelta(hours=20 * i)
+        db.session.flush()
+        for j, (replier, reply_level, reply_text) in enumerate(replies):
+            replier_view = viewer_for(circle, members[replier])
+            reply_at = level_of(reply_level, replier, number)
+            reply = post(
+                replier_view, chapter, count, reply_text, parent_id=parent.id, level=reply_at
+            )
+            reply.created_at = reply.updated_at = parent.created_at + timedelta(hours=2 + j)
+            db.session.flush()
 
 
 def _target(shape, where) -> Position:

@@ -44,6 +44,11 @@ def _respond(code: int, message: str, error: HTTPException | None = None):
     headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
         response = jsonify(error=message, status=code)
+    elif request.headers.get("HX-Request") == "true":
+        # htmx: show the message in the page's notice area instead of swapping a whole
+        # error page into whatever the request was aimed at.
+        headers += [("HX-Retarget", "#notices"), ("HX-Reswap", "innerHTML")]
+        response = render_template("_partials/error_notice.html", message=message)
     else:
         response = render_template("error.html", code=code, message=message)
     return response, code, headers

@@ -402,3 +402,83 @@ def move_progress(user_id: int, work_id: int, to: Position, at: datetime | None 
 
 def invite_expiry(days: int) -> datetime:
     return utcnow() + timedelta(days=days)
+
+
+# --- discussion ------------------------------------------------------------------------
+
+
+class Comment(db.Model):
+    """A post in a circle's discussion of one chapter, optionally on one paragraph.
+
+    Never read directly by views: `companion.comments` applies the spoiler gate."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        Index("ix_comment_circle_chapter", "circle_id", "chapter"),
+        Index("ix_comment_circle_level", "circle_id", "level_chapter", "level_paragraph"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    chapter: Mapped[int] = mapped_column(Integer)
+    paragraph: Mapped[int | None] = mapped_column(Integer, default=None)
+    anchor_key: Mapped[str | None] = mapped_column(String(16), default=None)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), index=True, default=None
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    level_chapter: Mapped[int] = mapped_column(Integer)
+    level_paragraph: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Any change a reader could notice (edit, delete, hide, restore): drives ETags.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    revisions: Mapped[list[CommentRevision]] = relationship(
+        cascade="all, delete-orphan", order_by="CommentRevision.id", passive_deletes=True
+    )
+
+    @property
+    def level(self) -> Position:
+        return Position(self.level_chapter, self.level_paragraph)
+
+    @property
+    def anchor(self) -> Position:
+        return Position(self.chapter, self.paragraph or 0)
+
+
+class CommentRevision(db.Model):
+    """What a comment said before an edit."""
+
+    __tablename__ = "comment_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Report(db.Model):
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    comment: Mapped[Comment] = relationship()
+    reporter: Mapped[User] = relationship()

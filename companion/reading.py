@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from .extensions import db
 from .htmx import is_htmx, trigger
 from .models import Chapter, Paragraph, Progress, Work, move_progress
-from .spoilers import START, Position
+from .spoilers import START, Position, Shape
 
 bp = Blueprint("reading", __name__)
 
@@ -37,6 +37,16 @@ def _paragraphs(content_hash: str, chapter_id: int) -> tuple[ParagraphView, ...]
 
 def paragraphs_of(chapter: Chapter) -> tuple[ParagraphView, ...]:
     return _paragraphs(chapter.work.content_hash, chapter.id)
+
+
+@lru_cache(maxsize=128)
+def _shape(content_hash: str, work_id: int) -> Shape:
+    return db.session.get(Work, work_id).shape()
+
+
+def shape_of(work: Work) -> Shape:
+    """Paragraph counts per chapter; fixed for a work's content, so computed once."""
+    return _shape(work.content_hash, work.id)
 
 
 def find_chapter(work_id: int, number: int) -> Chapter:
@@ -76,10 +86,15 @@ def chapter(work_id: int, number: int):
     return render_template("chapter.html", **chapter_context(chapter))
 
 
-def chapter_context(chapter: Chapter) -> dict:
+def chapter_context(
+    chapter: Chapter, progress: Position | None = None, chapter_url=None
+) -> dict:
+    """What every chapter page shows; `progress` when the caller already has it, and
+    `chapter_url(n)` to keep links inside a circle."""
     work = chapter.work
     paragraphs = paragraphs_of(chapter)
-    progress = reader_progress(work.id)
+    if progress is None:
+        progress = reader_progress(work.id)
     end = Position(chapter.number, len(paragraphs) - 1)
     return {
         "work": work,
@@ -89,6 +104,9 @@ def chapter_context(chapter: Chapter) -> dict:
         "end": end,
         # Rule 7: end notes are story text; they show once the reader has finished.
         "finished": progress is not None and progress >= end,
+        "shape": shape_of(work),
+        "chapter_url": chapter_url
+        or (lambda n: url_for("reading.chapter", work_id=work.id, number=n)),
         "previous": chapter.number - 1 if chapter.number > 1 else None,
         "following": chapter.number + 1 if chapter.number < work.chapter_count else None,
     }

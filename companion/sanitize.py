@@ -9,12 +9,14 @@ from __future__ import annotations
 import html
 
 import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "em", "strong", "i", "b", "u", "s", "del", "sup", "sub", "blockquote",
      "ul", "ol", "li", "code", "pre", "hr", "a", "span", "small", "h3", "h4"}
 )  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _cleaner = bleach.Cleaner(
@@ -38,3 +40,31 @@ def paragraph_html(text: str, rich: str | None = None) -> str:
     if rich is not None:
         return clean_html(rich)
     return clean_html(html.escape(text, quote=False))
+
+
+# CommonMark with raw HTML off: "<b>" in a comment is text, not markup. Images are off too
+# (no hot-linked pictures in a spoiler-free discussion); "![x](y)" stays a plain link.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown.disable(["image", "html_block", "html_inline"])
+
+
+def _nofollow(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    return attrs
+
+
+# Every link a member writes is marked as theirs, not ours.
+_comment_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    filters=[
+        lambda source: LinkifyFilter(source, callbacks=[_nofollow], skip_tags={"pre", "code"})
+    ],
+)
+
+
+def markdown_html(source: str) -> str:
+    """A comment's Markdown as safe HTML: rendered once, at write time."""
+    return _comment_cleaner.clean(_markdown.render(source))

@@ -67,6 +67,13 @@ class Shape:
         total = self.paragraph_counts[position.chapter - 1]
         return f"chapter {position.chapter}, ¶ {position.paragraph + 1} of {total}"
 
+    def audience(self, level: Position) -> str:
+        """Who sees a comment at this level: "readers who finished chapter 3"."""
+        where = self.describe(level)
+        if where.startswith("finished"):
+            return f"readers who {where}"
+        return f"readers at {where}" if level != START else "everyone"
+
     def finished_chapters(self, progress: Position) -> int:
         """How many whole chapters lie behind this position."""
         if progress.chapter == 0:

@@ -54,8 +54,9 @@ def test_two_friends_form_a_circle_and_see_each_other(browser, live_server, work
     with ben.expect_response(lambda r: r.url.endswith("/progress")) as moved:
         ben.get_by_role("button", name="I'm here: paragraph 10").click()
     assert moved.value.status == 200
-    ben.locator("#progress").get_by_text("chapter 2, paragraph 10").wait_for()
+    ben.locator("#progress").get_by_text("chapter 2, ¶ 10 of 86").wait_for()
     assert ben.locator('[data-index="9"] .here-badge').inner_text() == "You're here"
+    assert ben.locator(".here-badge").count() == 1
 
     # Ada finishes chapter 1 from the panel at its foot.
     ada.goto(f"{live_server}/works/{work}/chapters/1")

@@ -8,9 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from companion import comments
 from companion.circles import create_circle, create_invite
 from companion.extensions import db
-from companion.models import Circle, Invite, Membership, User, Work, utcnow
+from companion.models import Circle, Invite, Membership, User, Work, move_progress, utcnow
+from companion.reading import find_chapter
+from companion.spoilers import Position
 from tests.conftest import Reader, probe_app
 
 ROLES = ["anonymous", "outsider", "member", "moderator", "owner"]
@@ -34,6 +37,14 @@ def club(app, work, make_user):
         other = create_circle(users["otto"], "Other club", book)
         token = create_invite(circle, users["olive"])
         other_token = create_invite(other, users["otto"])
+        db.session.flush()
+        for name in ids:
+            move_progress(ids[name], work, Position(1, 5))
+        chapter = find_chapter(work, 1)
+        tess = next(m for m in circle.memberships if m.user.name == "tess")
+        comment = comments.post(
+            comments.viewer_for(circle, tess), chapter, 129, "Tess was here.", paragraph=2
+        )
         db.session.commit()
         return {
             "slug": circle.slug,
@@ -43,6 +54,7 @@ def club(app, work, make_user):
             "ids": ids,
             "token": token,
             "other_token": other_token,
+            "comment_id": comment.id,
             "invite_id": db.session.scalar(select(Invite.id).where(Invite.circle_id == circle.id)),
             "other_invite_id": db.session.scalar(
                 select(Invite.id).where(Invite.circle_id == other.id)
@@ -82,8 +94,14 @@ def matrix():
 
 
 # What an allowed request answers, where it is not the plain 200 (GET) / 302 (POST).
+NOT_THE_AUTHOR = {
+    (f"/c/<slug>/comments/<int:comment_id>/{action}", role): 403
+    for action in ("edit", "delete")
+    for role in ("member", "moderator", "owner")
+}
 ALLOWED = {
     ("/c/<slug>/leave", "owner"): 409,  # owners hand over the circle first
+    **NOT_THE_AUTHOR,
 }
 
 
@@ -93,11 +111,16 @@ def test_access_matrix(app, club, path, endpoint, method, role):
         path.replace("<slug>", club["slug"])
         .replace("<int:user_id>", str(club["ids"]["tess"]))
         .replace("<int:invite_id>", str(club["invite_id"]))
+        .replace("<int:comment_id>", str(club["comment_id"]))
+        .replace("<int:number>", "1")
+        .replace("<int:index>", "2")
     )
     assert "<" not in url, f"add a value for {path}"
     client = as_role(app, role)
-    data = {"role": "moderator", "days": "7", "max_uses": "5", "confirm_name": club["name"],
-            "chapter_1": "2030-01-01"}  # fmt: skip
+    data = {
+        "role": "moderator", "days": "7", "max_uses": "5", "confirm_name": club["name"],
+        "chapter_1": "2030-01-01", "body": "Hello, circle.", "reason": "Spoils chapter 6",
+    }  # fmt: skip
     response = client.get(url) if method == "GET" else client.post(url, data)
     required = app.view_functions[endpoint].circle_role
     if role == "anonymous":

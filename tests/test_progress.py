@@ -47,9 +47,9 @@ def test_im_here_over_htmx_swaps_the_panel_and_the_marked_paragraphs(app, reader
     response = ada.post(f"/works/{work}/progress", {"chapter": "3", "paragraph": "20"}, htmx=True)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'id="progress"' in html and "chapter 3, paragraph 21" in html
+    assert 'id="progress"' in html and "chapter 3, ¶ 21 of 104" in html
     assert html.count('hx-swap-oob="true"') == 3  # old paragraph, new paragraph, end notes
-    assert 'data-index="4"' in html and 'data-index="20"' in html
+    assert 'id="tools-4"' in html and 'id="tools-20"' in html
     assert "progress-moved" in response.headers["HX-Trigger"]
     assert "HX-Request" in response.headers["Vary"]
 
