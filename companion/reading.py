@@ -86,9 +86,7 @@ def chapter(work_id: int, number: int):
     return render_template("chapter.html", **chapter_context(chapter))
 
 
-def chapter_context(
-    chapter: Chapter, progress: Position | None = None, chapter_url=None
-) -> dict:
+def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_url=None) -> dict:
     """What every chapter page shows; `progress` when the caller already has it, and
     `chapter_url(n)` to keep links inside a circle."""
     work = chapter.work
