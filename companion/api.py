@@ -10,10 +10,10 @@ from functools import wraps
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from . import accounts, circles
+from . import accounts, circles, comments
 from .extensions import db
-from .models import Circle, Progress, Work, move_progress
-from .reading import find_chapter, paragraphs_of
+from .models import Circle, Comment, Progress, Work, move_progress
+from .reading import find_chapter, paragraphs_of, shape_of
 from .spoilers import Position
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -186,6 +186,117 @@ def accept(token: str):
     circle = circles.accept_invite(token, g.api_user)
     db.session.commit()
     return jsonify(circle_json(circle))
+
+
+def comment_json(comment: Comment, shape) -> dict:
+    deleted = comment.deleted_at is not None
+    return {
+        "id": comment.id,
+        "chapter": comment.chapter,
+        "paragraph": comment.paragraph,
+        "parent_id": comment.parent_id,
+        "author": None if deleted else comment.author.name,
+        "body": None if deleted else comment.body_source,
+        "html": None if deleted else comment.body_html,
+        "level": position_json(comment.level),
+        "level_label": shape.audience(comment.level),
+        "created_at": comment.created_at.isoformat() + "Z",
+        "edited": comment.edited_at is not None,
+        "deleted": deleted,
+        "hidden": comment.hidden_at is not None,
+    }
+
+
+def api_viewer(slug: str):
+    circle, membership = circles.load_circle(slug, g.api_user.id)
+    return circle, comments.viewer_for(circle, membership)
+
+
+def discussion_error(error: comments.DiscussionError):
+    db.session.rollback()
+    abort(error.status, error.message)
+
+
+@bp.route("/circles/<slug>/chapters/<int:number>/comments", methods=["GET", "POST"])
+@token_required
+def chapter_comments(slug: str, number: int):
+    circle, viewer = api_viewer(slug)
+    chapter = find_chapter(circle.work_id, number)
+    if request.method == "POST":
+        data = body()
+        paragraphs = paragraphs_of(chapter)
+        paragraph = field(data, "paragraph", int, required=False)
+        level = data.get("level")
+        if level is not None:
+            if not isinstance(level, dict):
+                abort(400, '\'level\' must be an object like {"chapter": 3, "paragraph": 0}.')
+            level = Position(field(level, "chapter", int), field(level, "paragraph", int))
+        try:
+            comment = comments.post(
+                viewer,
+                chapter,
+                len(paragraphs),
+                field(data, "body", str),
+                paragraph=paragraph,
+                parent_id=field(data, "parent_id", int, required=False),
+                level=level,
+                anchor_key=paragraphs[paragraph].anchor
+                if paragraph is not None and 0 <= paragraph < len(paragraphs)
+                else None,
+            )
+            db.session.commit()
+        except comments.DiscussionError as error:
+            discussion_error(error)
+        return jsonify(comment_json(comment, shape_of(circle.work))), 201
+    shape = shape_of(circle.work)
+    visible = comments.visible(viewer, Comment.chapter == number)
+    locked = comments.locked_counts(viewer, chapter=number)
+    kept = {node.comment.id for node in walk(comments.threads(visible))}
+    return jsonify(
+        comments=[comment_json(c, shape) for c in visible if c.id in kept],
+        locked=sum(locked.values()),
+        locked_by_level_chapter={str(k): v for k, v in locked.items()},
+    )
+
+
+def walk(nodes):
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def own_comment_viewer(comment_id: int):
+    """The circle of a comment the token's user is a member of; 404 for anyone else."""
+    circle_id = db.session.scalar(select(Comment.circle_id).where(Comment.id == comment_id))
+    circle = db.session.get(Circle, circle_id) if circle_id else None
+    if circle is None:
+        abort(404, "That comment doesn't exist, or you haven't reached it yet.")
+    return api_viewer(circle.slug)
+
+
+@bp.patch("/comments/<int:comment_id>")
+@token_required
+def edit_comment(comment_id: int):
+    circle, viewer = own_comment_viewer(comment_id)
+    data = body()
+    try:
+        comment = comments.edit(viewer, comment_id, field(data, "body", str))
+        db.session.commit()
+    except comments.DiscussionError as error:
+        discussion_error(error)
+    return jsonify(comment_json(comment, shape_of(circle.work)))
+
+
+@bp.delete("/comments/<int:comment_id>")
+@token_required
+def delete_comment(comment_id: int):
+    _, viewer = own_comment_viewer(comment_id)
+    try:
+        comments.delete(viewer, comment_id)
+        db.session.commit()
+    except comments.DiscussionError as error:
+        discussion_error(error)
+    return "", 204
 
 
 def circle_json(circle: Circle) -> dict:

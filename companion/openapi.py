@@ -87,6 +87,16 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Position": position, "Work": work, "Circle": circle,
+                        "Comment": {"type": "object", "properties": {
+                            "id": INT, "chapter": INT,
+                            "paragraph": {"type": ["integer", "null"]},
+                            "parent_id": {"type": ["integer", "null"]},
+                            "author": {"type": ["string", "null"]},
+                            "body": {"type": ["string", "null"]},
+                            "html": {"type": ["string", "null"]},
+                            "level": _ref("Position"), "level_label": STR,
+                            "created_at": STR, "edited": {"type": "boolean"},
+                            "deleted": {"type": "boolean"}, "hidden": {"type": "boolean"}}},
                         "Chapter": chapter, "Error": {"type": "object", "properties": {
                             "error": STR, "status": INT}}},
             "responses": {"Error": _json(_ref("Error"), "A message meant for people")},
@@ -127,6 +137,40 @@ def document() -> dict:
                 "responses": {"201": _json({"type": "object", "properties": {
                     "token": STR, "url": STR, "days": INT, "max_uses": INT}}, "Created"),
                     "403": {"$ref": "#/components/responses/Error"}, **ERRORS}}},
+            "/circles/{slug}/chapters/{n}/comments": {
+                "get": {
+                    "summary": "The chapter's discussion as you may see it, and how many "
+                               "comments are still locked for you",
+                    "parameters": [slug, number], "security": AUTH,
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "comments": {"type": "array", "items": _ref("Comment")},
+                        "locked": INT,
+                        "locked_by_level_chapter": {"type": "object",
+                                                    "additionalProperties": INT}}}),
+                        **ERRORS}},
+                "post": {
+                    "summary": "Post a comment or reply; level defaults to your position",
+                    "parameters": [slug, number], "security": AUTH,
+                    "requestBody": _body({"type": "object", "required": ["body"], "properties": {
+                        "body": {"type": "string", "maxLength": 10000},
+                        "paragraph": {"type": "integer", "minimum": 0},
+                        "parent_id": INT, "level": _ref("Position")}}),
+                    "responses": {"201": _json(_ref("Comment"), "Created"), **ERRORS,
+                                  "403": {"$ref": "#/components/responses/Error"},
+                                  "413": {"$ref": "#/components/responses/Error"}}}},
+            "/comments/{comment_id}": {
+                "patch": {
+                    "summary": "Edit your own comment (the old text is kept as a revision)",
+                    "parameters": [_param("comment_id", INT)], "security": AUTH,
+                    "requestBody": _body({"type": "object", "required": ["body"],
+                                          "properties": {"body": STR}}),
+                    "responses": {"200": _json(_ref("Comment")), **ERRORS,
+                                  "403": {"$ref": "#/components/responses/Error"}}},
+                "delete": {
+                    "summary": "Delete your own comment (a tombstone stays if it has replies)",
+                    "parameters": [_param("comment_id", INT)], "security": AUTH,
+                    "responses": {"204": {"description": "Deleted"}, **ERRORS,
+                                  "403": {"$ref": "#/components/responses/Error"}}}},
             "/invites/{token}/accept": {"post": {
                 "summary": "Join a circle through an invite",
                 "parameters": [_param("token", STR)], "security": AUTH,

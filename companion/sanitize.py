@@ -7,6 +7,7 @@ safe without a second thought.
 from __future__ import annotations
 
 import html
+import re
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -19,8 +20,21 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name != "href":
+        return True
+    # bleach lets "anything:123" through as a host and port; a browser reads it as a
+    # scheme. Only our schemes, or a scheme-less relative link, may stay.
+    squeezed = "".join(ch for ch in value if ch > " ").lower()
+    head = re.split(r"[/?#]", squeezed, maxsplit=1)[0]
+    return ":" not in head or head.split(":", 1)[0] in ALLOWED_PROTOCOLS
+
+
 _cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+    tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS, strip=True
 )
 
 
@@ -56,7 +70,7 @@ def _nofollow(attrs: dict, new: bool = False) -> dict:
 # Every link a member writes is marked as theirs, not ours.
 _comment_cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     filters=[

@@ -56,12 +56,8 @@ def monkeypatch_session():
         yield mp
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request):
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def empty_database(app) -> None:
+    """Every table emptied, rate limits forgotten: a clean slate between tests."""
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -73,6 +69,13 @@ def _clean_database(request):
                 for name in tables:
                     connection.execute(text(f'DELETE FROM "{name}"'))
         limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" in request.fixturenames:
+        empty_database(request.getfixturevalue("app"))
 
 
 @pytest.fixture
