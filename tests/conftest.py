@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
-from sqlalchemy import text
+from sqlalchemy import event, text
 from werkzeug.serving import make_server
 
 from companion import accounts, create_app
@@ -69,6 +69,23 @@ def empty_database(app) -> None:
                 for name in tables:
                     connection.execute(text(f'DELETE FROM "{name}"'))
         limiter.reset()
+
+
+def count_queries(app, call):
+    """(call's result, the SQL statements it ran)."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def listener(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return result, statements
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from companion import comments
 from companion.circles import create_circle
@@ -15,7 +15,7 @@ from companion.models import Circle, Comment, CommentRevision, Membership, User,
 from companion.models import move_progress as _move
 from companion.reading import find_chapter
 from companion.spoilers import Position
-from tests.conftest import Reader
+from tests.conftest import Reader, count_queries
 
 END = {1: 128, 2: 85, 3: 103, 4: 145, 5: 97}  # last paragraph index per chapter
 
@@ -303,19 +303,6 @@ def test_members_cannot_reach_moderation(app, circle):
 # --- polling and queries ---------------------------------------------------------------
 
 
-def count_queries(app, call):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        result = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return result, statements
-
-
 def test_an_idle_poll_is_a_304_from_one_query(app, circle):
     write(app, circle, "bea", 2, "Poll me")
     bea = as_(app, "bea")
@@ -362,3 +349,18 @@ def test_chapter_page_queries_do_not_grow_with_comments(app, circle):
         assert response.get_data(as_text=True).count('class="comment') >= total
         counts[total] = len(statements)
     assert counts[10] == counts[500] <= 9, counts
+
+
+def test_comment_links_built_in_the_template_match_the_routes(app, circle):
+    cid = write(app, circle, "bea", 1, "Linked")
+    html = page(as_(app, "olga"), f"/c/{circle['slug']}/chapters/1")
+    with app.test_request_context():
+        from flask import url_for
+
+        for endpoint in ["discussion.reply_form", "discussion.report", "discussion.hide"]:
+            expected = url_for(endpoint, slug=circle["slug"], comment_id=cid)
+            assert f'"{expected}"' in html, endpoint
+    own = page(as_(app, "bea"), f"/c/{circle['slug']}/chapters/1")
+    with app.test_request_context():
+        for endpoint in ["discussion.edit", "discussion.delete"]:
+            assert f'"{url_for(endpoint, slug=circle["slug"], comment_id=cid)}"' in own

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from companion.extensions import db
 from companion.models import Progress, ProgressMove, User
 from companion.spoilers import Position
+from tests.conftest import count_queries
 
 
 def position(app, name: str, work: int) -> Position:
@@ -99,17 +100,8 @@ def test_end_notes_show_only_once_the_chapter_is_finished(app, reader, anonymous
 
 
 def test_chapter_page_query_count_is_small(app, reader, work):
-    from sqlalchemy import event
-
     ada = reader("ada")
     ada.get(f"/works/{work}/chapters/2")  # warm the paragraph cache
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert ada.get(f"/works/{work}/chapters/2").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    response, statements = count_queries(app, lambda: ada.get(f"/works/{work}/chapters/2"))
+    assert response.status_code == 200
     assert len(statements) <= 3, statements  # user, chapter+work, progress

@@ -1,0 +1,50 @@
+"""Two members of the demo circle open the same chapter in real Chromium and see
+different threads; the one behind marks progress and the unlocked comments appear."""
+
+from __future__ import annotations
+
+import pytest
+
+from companion.demo import PASSWORD, setup
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(context, base: str, name: str):
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(base + "/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/circles")
+    return page, problems
+
+
+def test_members_see_different_threads_and_progress_unlocks(app, browser, live_server, tmp_path):
+    with app.app_context():
+        setup()
+    chapter1 = live_server + "/c/thursday-readers/chapters/1"
+    sam, sam_problems = log_in(browser.new_context(), live_server, "sam")  # finished ch. 1
+    priya, priya_problems = log_in(browser.new_context(), live_server, "priya")  # mid ch. 5
+    sam.goto(chapter1)
+    priya.goto(chapter1)
+    thread = "#thread"
+    # The comment written at chapter 5's end is for priya's eyes only... not even hers yet.
+    assert "Re-reading chapter 1" not in sam.locator(thread).inner_text()
+    assert "Re-reading chapter 1" not in priya.locator(thread).inner_text()
+    # Chapter 2's thread: sam has not reached it, priya has.
+    sam.goto(live_server + "/c/thursday-readers/chapters/2")
+    priya.goto(live_server + "/c/thursday-readers/chapters/2")
+    assert "holding my breath" in priya.locator(thread).inner_text()
+    assert "holding my breath" not in sam.locator(thread).inner_text()
+    assert "unlock" in sam.locator(thread).inner_text()
+
+    # sam finishes chapter 2: htmx moves progress, the thread refreshes by itself.
+    sam.get_by_role("button", name="I've finished this chapter").click()
+    sam.locator(thread).get_by_text("holding my breath").wait_for()
+    sam.locator("#unlock-notice").get_by_text("just unlocked").wait_for()
+    sam.screenshot(path=tmp_path / "unlocked.png", full_page=True)
+    assert sam_problems == [] and priya_problems == []
