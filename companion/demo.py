@@ -109,11 +109,11 @@ DISCUSSION = [
     (
         "priya",
         1,
-        4,
-        (1, 4),
+        7,
+        (1, 7),
         "This line is the thesis of the whole first chapter, I think.",
         [
-            ("sam", (1, 4), "Agreed. Kakashi says the quiet part out loud."),
+            ("sam", (1, 7), "Agreed. Kakashi says the quiet part out loud."),
         ],
     ),
     (
