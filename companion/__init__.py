@@ -46,12 +46,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     render.init_app(app)
 
-    from . import api, auth, circles, discussion, reading
+    from . import api, auth, circles, discussion, reading, warning_prefs
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(circles.bp)
     app.register_blueprint(discussion.bp)
+    app.register_blueprint(warning_prefs.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens only, never cookies: nothing to forge
     return app

@@ -10,11 +10,12 @@ from functools import wraps
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from . import accounts, circles, comments
+from . import accounts, circles, comments, warning_prefs
 from .extensions import db
 from .models import Circle, Comment, Progress, Work, move_progress
 from .reading import find_chapter, paragraphs_of, shape_of
 from .spoilers import Position
+from .warnings.visible import warnings_for
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -124,7 +125,20 @@ def chapter(work_id: int, number: int):
         end_notes_html=chapter.end_notes_html if finished else None,
         end_notes_locked=bool(chapter.end_notes_html) and not finished,
         paragraphs=[{"index": p.index, "anchor": p.anchor, "html": p.html} for p in paragraphs],
+        # Only the labels this caller opted into; none without a token.
+        warnings=[
+            w.as_json()
+            for w in warnings_for(g.api_user.id if g.api_user else None, work_id, number)
+        ],
     )
+
+
+@bp.route("/me/warnings", methods=["GET", "PUT"])
+@token_required
+def my_warnings():
+    if request.method == "PUT":
+        return warning_prefs.api_put()
+    return warning_prefs.api_get()
 
 
 @bp.put("/works/<int:work_id>/progress")

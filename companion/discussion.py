@@ -27,6 +27,8 @@ from .htmx import is_htmx
 from .models import Circle, Membership, ProgressMove
 from .reading import chapter_context, find_chapter, paragraphs_of, shape_of
 from .spoilers import Position
+from .warning_prefs import pending_flags
+from .warnings.taxonomy import LABELS
 
 bp = Blueprint("discussion", __name__)
 
@@ -352,6 +354,8 @@ def moderation(circle: Circle, membership: Membership):
         reveal=reveal,
         shape=shape_of(circle.work),
         members=circle.memberships,
+        flags=pending_flags(circle),
+        label_names={label.key: label.name for label in LABELS},
     )
 
 

@@ -26,6 +26,7 @@ from .extensions import db
 from .importers import WorkData
 from .sanitize import paragraph_html, text_to_html
 from .spoilers import START, Position, Shape
+from .warnings.detect import detect_work
 
 WORDS_PER_MINUTE = 230
 
@@ -55,6 +56,9 @@ class Work(db.Model):
 
     chapters: Mapped[list[Chapter]] = relationship(
         back_populates="work", order_by="Chapter.number", cascade="all, delete-orphan"
+    )
+    content_warnings: Mapped[list[ContentWarning]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -117,6 +121,21 @@ class Work(db.Model):
             ]
             chapter.body_html = render_body(chapter.paragraphs)
             work.chapters.append(chapter)
+        # Detection is part of the import: the warnings are in the same transaction as
+        # the text, so a work is never readable without them.
+        work.content_warnings = [
+            ContentWarning(
+                chapter=d.chapter,
+                paragraph_start=d.paragraph_start,
+                paragraph_end=d.paragraph_end,
+                label=d.label,
+                severity=d.severity,
+                source=d.source,
+                confidence=d.confidence,
+                evidence=d.evidence[:2000],
+            )
+            for d in detect_work(data)
+        ]
         db.session.add(work)
         return work, True
 
@@ -482,3 +501,64 @@ class Report(db.Model):
 
     comment: Mapped[Comment] = relationship()
     reporter: Mapped[User] = relationship()
+
+
+# --- content warnings ------------------------------------------------------------------
+
+WARNING_SOURCES = ("tags", "notes", "text", "member")
+FLAG_STATES = ("pending", "confirmed", "dismissed")
+WARNING_MODES = ("off", "upfront", "chapter", "passage")
+
+
+class ContentWarning(db.Model):
+    """Something a reader may want to be warned about, where it happens and who says so.
+
+    Every automatic detection is stored with its confidence, weak ones included: the
+    read side (`companion.warnings.visible`) decides what counts, so `warnings detect`
+    and `warnings eval` see exactly what the detector found. Never read by views directly:
+    `warnings_for` applies the reader's opt-in."""
+
+    __tablename__ = "content_warning"
+    __table_args__ = (Index("ix_content_warning_work_chapter", "work_id", "chapter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"))
+    # None: the whole work (its tags, its own summary and notes).
+    chapter: Mapped[int | None] = mapped_column(Integer, default=None)
+    paragraph_start: Mapped[int | None] = mapped_column(Integer, default=None)
+    paragraph_end: Mapped[int | None] = mapped_column(Integer, default=None)
+    label: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[float] = mapped_column(default=1.0)
+    # What the detector or the member saw; for the CLI and moderators, never for readers.
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    # Member flags only: pending until a moderator confirms or dismisses; None otherwise.
+    state: Mapped[str | None] = mapped_column(String(20), default=None)
+    circle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("circle.id", ondelete="CASCADE"), default=None
+    )
+    flagged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    flagged_by: Mapped[User | None] = relationship(foreign_keys=[flagged_by_id])
+    circle: Mapped[Circle | None] = relationship()
+
+
+class WarningPreference(db.Model):
+    """One reader's choice for one label: when to be told (mode) and from what severity."""
+
+    __tablename__ = "warning_preference"
+    __table_args__ = (UniqueConstraint("user_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(20), default="off")
+    min_severity: Mapped[str] = mapped_column(String(20), default="mention")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -71,8 +71,30 @@ def document() -> dict:
             "end_notes_locked": {"type": "boolean"},
             "paragraphs": {"type": "array", "items": {"type": "object", "properties": {
                 "index": INT, "anchor": STR, "html": STR}}},
+            "warnings": {"type": "array", "items": _ref("Warning"),
+                         "description": "only the labels you opted into; empty without a token"},
         },
     }
+    severity = {"enum": ["mention", "minor", "moderate", "graphic"]}
+    mode = {"enum": ["off", "upfront", "chapter", "passage"]}
+    warning = {
+        "type": "object",
+        "properties": {
+            "label": STR, "name": STR, "severity": severity,
+            "source": {"enum": ["tags", "notes", "text", "member"]},
+            "chapter": {"type": ["integer", "null"]},
+            "paragraph_start": {"type": ["integer", "null"], "description": "0-based"},
+            "paragraph_end": {"type": ["integer", "null"], "description": "inclusive"},
+            "mode": mode,
+        },
+    }
+    preference = {
+        "type": "object", "required": ["label", "mode"],
+        "properties": {"label": STR, "name": STR, "description": STR, "mode": mode,
+                       "min_severity": severity},
+    }
+    preferences = {"type": "object", "properties": {
+        "preferences": {"type": "array", "items": _ref("WarningPreference")}}}
     work_id, number, slug = _param("work_id", INT), _param("n", INT), _param("slug", STR)
     return {
         "openapi": "3.1.0",
@@ -97,7 +119,8 @@ def document() -> dict:
                             "level": _ref("Position"), "level_label": STR,
                             "created_at": STR, "edited": {"type": "boolean"},
                             "deleted": {"type": "boolean"}, "hidden": {"type": "boolean"}}},
-                        "Chapter": chapter, "Error": {"type": "object", "properties": {
+                        "Chapter": chapter, "Warning": warning,
+                        "WarningPreference": preference, "Error": {"type": "object", "properties": {
                             "error": STR, "status": INT}}},
             "responses": {"Error": _json(_ref("Error"), "A message meant for people")},
         },
@@ -171,6 +194,18 @@ def document() -> dict:
                     "parameters": [_param("comment_id", INT)], "security": AUTH,
                     "responses": {"204": {"description": "Deleted"}, **ERRORS,
                                   "403": {"$ref": "#/components/responses/Error"}}}},
+            "/me/warnings": {
+                "get": {
+                    "summary": "Your content-warning choices, one per label (default off)",
+                    "security": AUTH, "responses": {"200": _json(preferences), **ERRORS}},
+                "put": {
+                    "summary": "Change some choices (labels not sent keep theirs), or apply a "
+                               "preset: nothing, graphic, chapter",
+                    "security": AUTH,
+                    "requestBody": _body({"oneOf": [preferences, {
+                        "type": "object", "required": ["preset"], "properties": {
+                            "preset": {"enum": ["nothing", "graphic", "chapter"]}}}]}),
+                    "responses": {"200": _json(preferences), **ERRORS}}},
             "/invites/{token}/accept": {"post": {
                 "summary": "Join a circle through an invite",
                 "parameters": [_param("token", STR)], "security": AUTH,

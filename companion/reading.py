@@ -14,6 +14,7 @@ from .extensions import db
 from .htmx import is_htmx, trigger
 from .models import Chapter, Paragraph, Progress, Work, move_progress
 from .spoilers import START, Position, Shape
+from .warnings import visible as warnings_gate
 
 bp = Blueprint("reading", __name__)
 
@@ -76,7 +77,16 @@ def work(work_id: int):
     )
     if work is None:
         abort(404, "We couldn't find that work.")
-    return render_template("work.html", work=work, progress=reader_progress(work_id))
+    user_id = current_user.id if current_user.is_authenticated else None
+    upfront = [w for w in warnings_gate.warnings_for(user_id, work_id) if w.shown_on("work")]
+    return render_template(
+        "work.html",
+        work=work,
+        progress=reader_progress(work_id),
+        upfront_warnings=warnings_gate.summarize(upfront),
+        # Asked until the reader saves any choice, "tell me nothing" included.
+        ask_about_warnings=user_id is not None and not warnings_gate.has_chosen(user_id),
+    )
 
 
 @bp.get("/works/<int:work_id>/chapters/<int:number>")
@@ -94,7 +104,7 @@ def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_
     if progress is None:
         progress = reader_progress(work.id)
     end = Position(chapter.number, len(paragraphs) - 1)
-    return {
+    return warnings_context(chapter, paragraphs) | {
         "work": work,
         "chapter": chapter,
         "paragraphs": paragraphs,
@@ -107,6 +117,27 @@ def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_
         or (lambda n: url_for("reading.chapter", work_id=work.id, number=n)),
         "previous": chapter.number - 1 if chapter.number > 1 else None,
         "following": chapter.number + 1 if chapter.number < work.chapter_count else None,
+    }
+
+
+def warnings_context(chapter: Chapter, paragraphs: tuple[ParagraphView, ...]) -> dict:
+    """The reader's opted-in warnings for a chapter: the banner at its start, and the
+    passages to collapse, keyed by their first paragraph, each with where "skip" lands."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    warnings = warnings_gate.warnings_for(user_id, chapter.work_id, chapter.number)
+    banner = warnings_gate.summarize([w for w in warnings if w.shown_on("chapter")])
+    passages = warnings_gate.passages(warnings, len(paragraphs))
+    skip_to = {
+        passage.start: f"#p-{paragraphs[passage.end + 1].anchor}"
+        if passage.end + 1 < len(paragraphs)
+        else "#progress"
+        for passage in passages
+    }
+    return {
+        "warning_banner": banner,
+        "passage_starts": {passage.start: passage for passage in passages},
+        "passage_ends": {passage.end for passage in passages},
+        "skip_to": skip_to,
     }
 
 

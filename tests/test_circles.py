@@ -11,7 +11,16 @@ from sqlalchemy import func, select
 from companion import comments
 from companion.circles import create_circle, create_invite
 from companion.extensions import db
-from companion.models import Circle, Invite, Membership, User, Work, move_progress, utcnow
+from companion.models import (
+    Circle,
+    ContentWarning,
+    Invite,
+    Membership,
+    User,
+    Work,
+    move_progress,
+    utcnow,
+)
 from companion.reading import find_chapter
 from companion.spoilers import Position
 from tests.conftest import Reader, probe_app
@@ -45,6 +54,12 @@ def club(app, work, make_user):
         comment = comments.post(
             comments.viewer_for(circle, tess), chapter, 129, "Tess was here.", paragraph=2
         )
+        flag = ContentWarning(
+            work_id=work, chapter=1, paragraph_start=2, paragraph_end=3, label="violence",
+            severity="minor", source="member", state="pending", circle=circle,
+            flagged_by_id=ids["tess"],
+        )  # fmt: skip
+        db.session.add(flag)
         db.session.commit()
         return {
             "slug": circle.slug,
@@ -55,6 +70,7 @@ def club(app, work, make_user):
             "token": token,
             "other_token": other_token,
             "comment_id": comment.id,
+            "flag_id": flag.id,
             "invite_id": db.session.scalar(select(Invite.id).where(Invite.circle_id == circle.id)),
             "other_invite_id": db.session.scalar(
                 select(Invite.id).where(Invite.circle_id == other.id)
@@ -112,6 +128,7 @@ def test_access_matrix(app, club, path, endpoint, method, role):
         .replace("<int:user_id>", str(club["ids"]["tess"]))
         .replace("<int:invite_id>", str(club["invite_id"]))
         .replace("<int:comment_id>", str(club["comment_id"]))
+        .replace("<int:flag_id>", str(club["flag_id"]))
         .replace("<int:number>", "1")
         .replace("<int:index>", "2")
     )
@@ -120,6 +137,7 @@ def test_access_matrix(app, club, path, endpoint, method, role):
     data = {
         "role": "moderator", "days": "7", "max_uses": "5", "confirm_name": club["name"],
         "chapter_1": "2030-01-01", "body": "Hello, circle.", "reason": "Spoils chapter 6",
+        "label": "violence", "first": "1",
     }  # fmt: skip
     response = client.get(url) if method == "GET" else client.post(url, data)
     required = app.view_functions[endpoint].circle_role
