@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import os
 import re
 import shutil
@@ -10,12 +11,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+USER_AGENT = "companion-bench"
+DEMO_PASSWORD = "companion-demo"
 
 
 def free_port() -> int:
@@ -76,3 +80,17 @@ def measure(url: str, seconds: int, headers: dict | None = None) -> dict:
     one = wrk(url, 1, seconds, headers)
     eight = wrk(url, 8, seconds, headers)
     return {"p50_ms": one["p50_ms"], "rps": eight["rps"]}
+
+
+def session_cookie(base: str, name: str, password: str = DEMO_PASSWORD) -> str:
+    """Log in through the real form; returns the Cookie header for wrk."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # Sessions are tied to the browser (Flask-Login strong protection): wrk must send the
+    # same User-Agent as the login did.
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"name": name, "password": password, "csrf_token": token}
+    opener.open(base + "/login", urllib.parse.urlencode(form).encode()).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)

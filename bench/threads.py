@@ -11,21 +11,18 @@ throwaway venv under /tmp. Prints numbers; never fails on them.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import re
 import sys
 import tempfile
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import gunicorn, measure, wait_until_up
+from common import USER_AGENT, gunicorn, measure, session_cookie, wait_until_up
 from isso.isso_side import isso_server, thread_plan, thread_stats
 
 READER = "mira"  # the demo owner, who has finished the work and so sees every comment
-USER_AGENT = "companion-bench"
 
 
 def seed(sizes: list[int]) -> None:
@@ -69,19 +66,6 @@ def seed(sizes: list[int]) -> None:
             db.session.commit()
 
 
-def session_cookie(base: str) -> str:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    # Sessions are tied to the browser (Flask-Login strong protection): wrk must send the
-    # same User-Agent as the login did.
-    opener.addheaders = [("User-Agent", USER_AGENT)]
-    page = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    form = {"name": READER, "password": "companion-demo", "csrf_token": token}
-    opener.open(base + "/login", urllib.parse.urlencode(form).encode()).read()
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
@@ -96,7 +80,7 @@ def main() -> None:
         seed(args.sizes)
         with gunicorn("companion:create_app()", env) as base:
             wait_until_up(base + "/")
-            cookie = session_cookie(base)
+            cookie = session_cookie(base, READER)
             headers = {"Cookie": cookie, "HX-Request": "true", "User-Agent": USER_AGENT}
             for size in args.sizes:
                 url = f"{base}/c/bench-{size}/chapters/1/thread"

@@ -66,12 +66,20 @@ class Discussion:
         self.comments = comments.visible(viewer, Comment.chapter == chapter_number)
         self.locked = comments.locked_counts(viewer, chapter=chapter_number)
         self.markers: dict[int, int] = {}
+        self._passage_prefix: str | None = None
         for comment in self.comments:
             if comment.paragraph is not None and not comment.deleted_at:
                 self.markers[comment.paragraph] = self.markers.get(comment.paragraph, 0) + 1
 
     def threads(self, paragraph: int | None = None):
         return comments.threads([c for c in self.comments if c.paragraph == paragraph])
+
+    def passage_url(self, index: int) -> str:
+        # Built once per page: the paragraph index is the URL's last segment.
+        if self._passage_prefix is None:
+            url = url_for("discussion.passage", slug=self.slug, number=self.chapter, index=0)
+            self._passage_prefix = url.removesuffix("0")
+        return f"{self._passage_prefix}{index}"
 
     @property
     def chapter_count(self) -> int:
@@ -118,6 +126,7 @@ def thread_fragment(circle, membership, viewer, number: int, paragraph: int | No
             **context,
             p=paragraph_view,
             passage_form=composer(circle, viewer, number, paragraph),
+            oob_marker=True,  # the count beside the paragraph changed too
         )
         target = f"#passage-{paragraph}"
     response = make_response(html)

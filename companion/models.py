@@ -151,8 +151,10 @@ class Chapter(db.Model):
     summary_html: Mapped[str] = mapped_column(Text, default="")
     begin_notes_html: Mapped[str] = mapped_column(Text, default="")
     end_notes_html: Mapped[str] = mapped_column(Text, default="")
-    # The paragraphs rendered once at import: reading a chapter is one row, not hundreds.
-    body_html: Mapped[str] = mapped_column(Text, default="")
+    # The whole text as one piece of sanitized HTML, rendered at import. Reading pages
+    # build theirs from the (cached) paragraph rows, which carry the reader's controls,
+    # so this large column is only loaded when asked for.
+    body_html: Mapped[str] = mapped_column(Text, default="", deferred=True)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
 
     work: Mapped[Work] = relationship(back_populates="chapters")

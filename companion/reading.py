@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from .extensions import db
 from .htmx import is_htmx, trigger
 from .models import Chapter, Paragraph, Progress, Work, move_progress
+from .pagecache import same_for_everyone
 from .spoilers import START, Position, Shape
 from .warnings import visible as warnings_gate
 
@@ -70,7 +71,13 @@ def library():
     return render_template("library.html", works=works)
 
 
+def work_version(work_id: int, **_) -> str | None:
+    """What an anonymous visitor's reading pages of a work depend on: its content."""
+    return db.session.scalar(select(Work.content_hash).where(Work.id == work_id))
+
+
 @bp.get("/works/<int:work_id>")
+@same_for_everyone(work_version)
 def work(work_id: int):
     work = db.session.scalar(
         select(Work).where(Work.id == work_id).options(selectinload(Work.chapters))
@@ -90,6 +97,7 @@ def work(work_id: int):
 
 
 @bp.get("/works/<int:work_id>/chapters/<int:number>")
+@same_for_everyone(work_version)
 def chapter(work_id: int, number: int):
     # Opening a chapter never moves progress (rule 6): this view only reads.
     chapter = find_chapter(work_id, number)
@@ -135,9 +143,7 @@ def warnings_context(chapter: Chapter, paragraphs: tuple[ParagraphView, ...]) ->
     }
     return {
         "warning_banner": banner,
-        "passage_starts": {passage.start: passage for passage in passages},
-        "passage_ends": {passage.end for passage in passages},
-        "skip_to": skip_to,
+        "warning_passages": [(passage, skip_to[passage.start]) for passage in passages],
     }
 
 

@@ -1,7 +1,12 @@
-"""Rendering comment trees fast: each comment's box is rendered once per version and per
-kind of viewer (author or not, moderator or not, may post or not) and reused; the tree
-around the boxes is joined in Python. A thousand-comment thread then costs dictionary
-look-ups, not a thousand template renders.
+"""The markup that repeats hundreds of times per page, built in Python instead of
+template macros: the chapter's paragraphs with the reader's controls beside each, and
+comment trees.
+
+A chapter page holds a hundred paragraphs or more; a macro call per paragraph (with a
+url_for inside) was most of the page's render time. Each comment's box is rendered once
+per version and per kind of viewer (author or not, moderator or not, may post or not)
+and reused; the tree around the boxes is joined in Python. A thousand-comment thread
+then costs dictionary look-ups, not a thousand template renders.
 
 Only comments that already passed the gate reach this module."""
 
@@ -69,5 +74,74 @@ def _walk(node: Node, slug: str, viewer, shape, depth: int, parts: list[str]) ->
     parts.append("</li>")
 
 
+# --- the chapter text ---------------------------------------------------------------
+
+
+def chapter_text(
+    paragraphs, chapter_number: int, progress, move_url=None, discussion=None, passages=()
+) -> Markup:
+    """Every paragraph of a chapter; `passages` are the reader's opted-in warning passages
+    as (passage, where "skip" lands), each wrapped around its paragraphs."""
+    opening = {passage.start: (passage, skip) for passage, skip in passages}
+    closing = {passage.end for passage, _ in passages}
+    macros = current_app.jinja_env.get_template("_partials/warnings.html").module
+    parts: list[str] = []
+    for p in paragraphs:
+        if p.index in opening:
+            parts.append(macros.passage_open(*opening[p.index]))
+        parts.append(paragraph(p, chapter_number, progress, move_url, discussion))
+        if p.index in closing:
+            parts.append(macros.passage_close())
+    return Markup("\n".join(parts))
+
+
+def paragraph(p, chapter_number: int, progress, move_url=None, discussion=None) -> Markup:
+    """One paragraph of the chapter text (p.html is sanitized at import), with "I'm here"
+    for a signed-in reader and the passage's comment marker inside a circle."""
+    parts = [f'<div class="para" id="p-{escape(p.anchor)}" data-index="{p.index}">\n'
+             f"  <p>{p.html}</p>"]  # fmt: skip
+    if progress is not None:
+        parts.append(paragraph_tools(p, chapter_number, progress, move_url))
+    if discussion:
+        parts.append(paragraph_marker(p, discussion))
+        parts.append(f'<div class="passage-slot" id="passage-{p.index}"></div>')
+    parts.append("\n</div>")
+    return Markup("".join(parts))
+
+
+def paragraph_tools(p, chapter_number: int, progress, move_url, oob: bool = False) -> Markup:
+    """The reader's place: a badge on the paragraph they are at, a button on the others."""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    if progress == (chapter_number, p.index):
+        inner = '<span class="here-badge">You\'re here</span>'
+    else:
+        inner = (
+            f'<button class="here" form="here-form" name="paragraph" value="{p.index}" '
+            f'hx-post="{escape(move_url)}" aria-label="I\'m here: paragraph {p.index + 1}">'
+            "I'm here</button>"
+        )
+    return Markup(f'<span class="para-tools" id="tools-{p.index}"{swap}>{inner}</span>')
+
+
+def paragraph_marker(p, discussion, oob: bool = False) -> Markup:
+    """How many comments this member can see on the passage, and the way to them."""
+    count = discussion.markers.get(p.index, 0)
+    url = escape(discussion.passage_url(p.index))
+    swap = ' hx-swap-oob="true"' if oob else ""
+    if count:
+        label = f"{count} comment{'s' if count != 1 else ''} on this passage"
+        classes, text = "marker has-comments", str(count)
+    else:
+        label, classes, text = "Comment on this passage", "marker", "+"
+    return Markup(
+        f'<span class="para-discuss" id="disc-{p.index}"{swap}>'
+        f'<a class="{classes}" href="{url}" hx-get="{url}" hx-target="#passage-{p.index}" '
+        f'hx-swap="outerHTML" aria-label="{label}">{text}</a></span>'
+    )
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(comment_tree, "render_comment_tree")
+    app.add_template_global(chapter_text)
+    app.add_template_global(paragraph_tools)
+    app.add_template_global(paragraph_marker)

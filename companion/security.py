@@ -29,10 +29,17 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    baseline = dict(HEADERS)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        baseline["Strict-Transport-Security"] = "max-age=63072000"
+    by_lower_name = {name.lower(): (name, value) for name, value in baseline.items()}
+
     @app.after_request
     def baseline_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000")
+        # A view may set its own value for any of these; the rest are added. One pass
+        # over the headers instead of a look-up per name: this runs on every response.
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend(
+            [pair for lower, pair in by_lower_name.items() if lower not in present]
+        )
         return response

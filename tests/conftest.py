@@ -21,6 +21,7 @@ from companion.cli import import_work, main
 from companion.database import upgrade
 from companion.extensions import db, limiter
 from companion.importers import load
+from companion.pagecache import cache_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_7177a6315aa087ac.txt"
@@ -57,7 +58,8 @@ def monkeypatch_session():
 
 
 def empty_database(app) -> None:
-    """Every table emptied, rate limits forgotten: a clean slate between tests."""
+    """Every table emptied, rate limits and cached pages forgotten: a clean slate
+    between tests (work ids start again at 1)."""
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -69,6 +71,7 @@ def empty_database(app) -> None:
                 for name in tables:
                     connection.execute(text(f'DELETE FROM "{name}"'))
         limiter.reset()
+    cache_of(app).clear()
 
 
 def count_queries(app, call):

@@ -221,6 +221,20 @@ def test_posting_over_htmx_returns_the_thread_and_a_fresh_composer(app, circle):
     assert "Live <em>update</em>" in html and 'id="composer"' in html and "hx-swap-oob" in html
 
 
+def test_a_passage_comment_over_htmx_updates_the_marker_beside_the_paragraph(app, circle):
+    slug = circle["slug"]
+    before = page(as_(app, "bea"), f"/c/{slug}/chapters/2")
+    assert re.search(r'id="disc-4"><a class="marker" [^>]*>\+</a>', before)
+    form = {"body": "On this line", "paragraph": "4"}
+    response = as_(app, "bea").post(f"/c/{slug}/chapters/2/comments", form, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == "#passage-4"
+    marker = re.search(r'<span class="para-discuss" id="disc-4" hx-swap-oob="true">.*?</span>',
+                       html)  # fmt: skip
+    assert marker and 'aria-label="1 comment on this passage">1</a>' in marker.group(0)
+    assert "has-comments" in marker.group(0)
+
+
 def test_edit_keeps_history_and_shows_edited(app, circle):
     cid = write(app, circle, "bea", 2, "First words")
     bea = as_(app, "bea")
