@@ -7,7 +7,8 @@ work's content only. Such a page is rendered once per worker and kept with the v
 it was rendered from (the work's content hash); at most once a second a hit re-reads the
 version with one small query, so a work imported or removed by another process shows up
 within a second. Anything personal (a cookie, an Authorization header, an htmx request,
-a query string, a response that would set a cookie) bypasses the cache entirely.
+a query string) bypasses the cache entirely, and a response is stored only when it is a
+plain 200 that neither writes to the session nor sets headers of its own.
 
 Browsers get an ETag on these pages and a 304 when they already hold the bytes."""
 
@@ -21,7 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session, url_for
 
 RECHECK_SECONDS = 1.0
 MAX_PAGES = 256
@@ -122,8 +123,8 @@ def same_for_everyone(version: Callable[..., Hashable | None]):
                 page.checked_at = now
                 return _serve(page)
             response = make_response(view(**view_args))
-            if response.status_code != 200 or session.modified or session:
-                return response  # an error, or the view made the visit personal
+            if not _storable(response, view_args):
+                return response
             body = response.get_data()
             page = CachedPage(
                 version=current,
@@ -138,6 +139,22 @@ def same_for_everyone(version: Callable[..., Hashable | None]):
         return wrapper
 
     return decorate
+
+
+# What a replayed page carries besides its body: the rest come from after_request hooks.
+REPLAYED_HEADERS = {"content-type", "content-length"}
+
+
+def _storable(response: Response, view_args: dict) -> bool:
+    """Only a plain 200 with nothing personal, under the page's canonical URL (the int
+    converter also accepts /works/01, and aliases would only crowd the cache out)."""
+    return (
+        response.status_code == 200
+        and not session.modified
+        and not session  # the view made the visit personal (a flash, a CSRF token)
+        and {name.lower() for name, _ in response.headers} <= REPLAYED_HEADERS
+        and url_for(request.endpoint, **view_args) == request.path
+    )
 
 
 def _serve(page: CachedPage) -> Response:

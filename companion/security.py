@@ -25,6 +25,9 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
+    # Pages are personal unless a view says otherwise (static files say no-cache, the
+    # anonymous page cache sets its own): never stored by a shared cache.
+    "Cache-Control": "private, no-cache",
 }
 
 

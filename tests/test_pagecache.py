@@ -94,3 +94,58 @@ def test_the_cache_keeps_only_the_most_recently_used_pages(app, work):
         assert sorted(cache.paths()) == [f"/works/{work}/chapters/{n}" for n in (3, 4, 5)]
     finally:
         cache.max_pages = size
+
+
+def test_alias_urls_are_served_but_not_stored(app, work):
+    client = app.test_client()
+    # The int converter accepts leading zeros; only the canonical URL gets a cached copy.
+    for path in [f"/works/0{work}/chapters/3", f"/works/{work}/chapters/03"]:
+        assert client.get(path).status_code == 200
+    assert len(cache_of(app)) == 0
+
+
+def test_a_response_with_headers_or_session_of_its_own_is_never_stored(tmp_path, monkeypatch):
+    from flask import flash, make_response
+
+    from companion import create_app
+    from companion.pagecache import same_for_everyone
+
+    monkeypatch.setenv("COMPANION_INSTANCE", str(tmp_path))
+    app = create_app({"SECRET_KEY": "test"})
+    renders: list[str] = []
+
+    @app.get("/__cookie")
+    @same_for_everyone(lambda: "v1")
+    def sets_a_cookie():
+        renders.append("cookie")
+        response = make_response("hello")
+        response.set_cookie("seen", "1")
+        return response
+
+    @app.get("/__flash")
+    @same_for_everyone(lambda: "v1")
+    def flashes():
+        renders.append("flash")
+        flash("Welcome")
+        return "hello"
+
+    @app.get("/__plain")
+    @same_for_everyone(lambda: "v1")
+    def plain():
+        renders.append("plain")
+        return "hello"
+
+    for path in ["/__cookie", "/__flash", "/__plain"]:
+        for _ in range(2):
+            assert app.test_client().get(path).status_code == 200
+    assert renders == ["cookie", "cookie", "flash", "flash", "plain"]
+    assert cache_of(app).paths() == ["/__plain"]
+
+
+def test_personal_pages_are_never_kept_by_shared_caches(app, reader, work):
+    ada = reader("ada")
+    for path in [f"/works/{work}/chapters/1", "/account", "/circles"]:
+        response = ada.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-cache", path
+        assert "Cookie" in response.headers["Vary"], path
