@@ -1,4 +1,4 @@
-"""Sign up, log in, log out, change password, log out everywhere."""
+"""Sign up, log in, log out, change password, log out everywhere, reading settings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from . import accounts
 from .extensions import db, limiter, login_manager
-from .forms import LoginForm, PasswordForm, SignupForm
+from .forms import LoginForm, PasswordForm, ReadingForm, SignupForm
 
 bp = Blueprint("auth", __name__)
 
@@ -95,13 +95,33 @@ def account():
             accounts.change_password(user, form.current.data, form.new.data)
         except accounts.AccountError as error:
             form.current.errors.append(str(error))
-            return render_template("account.html", form=form), 400
+            return render_template("account.html", form=form, reading=reading_form()), 400
         db.session.commit()
         start_session(user)  # this session carries on with the new version
         flash("Password changed. Other devices have been logged out.")
         return redirect(url_for("auth.account"))
     status = 400 if form.errors else 200
-    return render_template("account.html", form=form), status
+    return render_template("account.html", form=form, reading=reading_form()), status
+
+
+def reading_form() -> ReadingForm:
+    return ReadingForm(auto_advance=current_user.auto_advance)
+
+
+@bp.post("/account/reading")
+@login_required
+def reading_settings():
+    form = ReadingForm()
+    if not form.validate_on_submit():
+        flash("That didn't go through; please try again.")
+        return redirect(url_for("auth.account")), 303
+    current_user.auto_advance = form.auto_advance.data
+    db.session.commit()
+    if form.auto_advance.data:
+        flash("Your place now moves forward when you pause on a paragraph.")
+    else:
+        flash("Your place now moves only when you say so.")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/logout-everywhere")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     select,
 )
@@ -235,6 +236,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     # Part of the login cookie's id: bumping it logs the user out everywhere.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Opt-in (DESIGN rule 6): pausing on a paragraph moves the reader's place forward.
+    auto_advance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def get_id(self) -> str:

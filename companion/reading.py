@@ -112,20 +112,36 @@ def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_
     if progress is None:
         progress = reader_progress(work.id)
     end = Position(chapter.number, len(paragraphs) - 1)
-    return warnings_context(chapter, paragraphs) | {
-        "work": work,
-        "chapter": chapter,
-        "paragraphs": paragraphs,
-        "progress": progress,
-        "end": end,
-        # Rule 7: end notes are story text; they show once the reader has finished.
-        "finished": progress is not None and progress >= end,
-        "shape": shape_of(work),
-        "chapter_url": chapter_url
-        or (lambda n: url_for("reading.chapter", work_id=work.id, number=n)),
-        "previous": chapter.number - 1 if chapter.number > 1 else None,
-        "following": chapter.number + 1 if chapter.number < work.chapter_count else None,
-    }
+    return (
+        warnings_context(chapter, paragraphs)
+        | auto_advance_context(chapter, progress, end)
+        | {
+            "work": work,
+            "chapter": chapter,
+            "paragraphs": paragraphs,
+            "progress": progress,
+            "end": end,
+            # Rule 7: end notes are story text; they show once the reader has finished.
+            "finished": progress is not None and progress >= end,
+            "shape": shape_of(work),
+            "chapter_url": chapter_url
+            or (lambda n: url_for("reading.chapter", work_id=work.id, number=n)),
+            "previous": chapter.number - 1 if chapter.number > 1 else None,
+            "following": chapter.number + 1 if chapter.number < work.chapter_count else None,
+        }
+    )
+
+
+def auto_advance_context(chapter: Chapter, progress: Position | None, end: Position) -> dict:
+    """For a reader who opted into moving as they read, and who is not past this chapter's
+    last paragraph but one: where they are in it (-1: not yet in it)."""
+    on = (
+        progress is not None
+        and current_user.auto_advance
+        and progress < Position(chapter.number, end.paragraph - 1)
+    )
+    here = progress.paragraph if on and progress.chapter == chapter.number else -1
+    return {"auto_advance": on, "auto_here": here}
 
 
 def warnings_context(chapter: Chapter, paragraphs: tuple[ParagraphView, ...]) -> dict:
@@ -158,7 +174,14 @@ def move(work_id: int):
         abort(400, "That paragraph isn't in this chapter.")
     target = Position(chapter.number, index)
     current = Progress.of(current_user.id, work_id)
-    if target < current and request.form.get("confirm") != "back":
+    if request.form.get("auto"):
+        # Sent by the page as the reader pauses (opt-in): forward only, and finishing a
+        # chapter stays an explicit press. Anything else is quietly nothing to do.
+        if not current_user.auto_advance:
+            abort(400, "Moving as you read is off; turn it on in your account settings.")
+        if target <= current or index == len(paragraphs) - 1:
+            return "", 204
+    elif target < current and request.form.get("confirm") != "back":
         # Moving back hides comments again; make sure it was meant.
         context = chapter_context(chapter) | {"target": target, "current": current}
         template = "_partials/progress_confirm.html" if is_htmx() else "progress_confirm.html"

@@ -3,6 +3,8 @@ end notes gated on finishing (rule 7)."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from companion.extensions import db
@@ -107,3 +109,66 @@ def test_chapter_page_query_count_is_small(app, reader, work):
     # user, chapter+work, progress, and the reader's content warnings (one query, applying
     # their opt-in in SQL, however many labels they chose)
     assert len(statements) <= 4, statements
+
+
+def auto(reader, work: int, chapter: int, paragraph: int):
+    form = {"chapter": str(chapter), "paragraph": str(paragraph), "auto": "1"}
+    return reader.post(f"/works/{work}/progress", form, htmx=True)
+
+
+def turn_on_moving_as_you_read(reader, on: bool = True):
+    response = reader.post("/account/reading", {"auto_advance": "y"} if on else {})
+    assert response.status_code == 302
+    return response
+
+
+def test_moving_as_you_read_is_off_until_the_reader_turns_it_on(app, reader, work):
+    ada = reader("ada")
+    page = ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
+    assert "data-auto-advance" not in page
+    response = auto(ada, work, 3, 10)
+    assert response.status_code == 400
+    assert "turn it on in your account settings" in response.get_data(as_text=True)
+    assert position(app, "ada", work) == (0, 0)
+
+    checkbox = re.compile(r'<input [^>]*id="auto_advance"[^>]*>')
+    assert "checked" not in checkbox.search(ada.get("/account").get_data(as_text=True))[0]
+    turn_on_moving_as_you_read(ada)
+    assert "checked" in checkbox.search(ada.get("/account").get_data(as_text=True))[0]
+    page = ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
+    assert 'data-chapter="3" data-here="-1" data-last="103"' in page
+
+
+def test_moving_as_you_read_only_goes_forward_and_never_finishes_a_chapter(app, reader, work):
+    ada = reader("ada")
+    turn_on_moving_as_you_read(ada)
+    response = auto(ada, work, 3, 10)
+    assert response.status_code == 200
+    assert "chapter 3, ¶ 11 of 104" in response.get_data(as_text=True)
+    assert "progress-moved" in response.headers["HX-Trigger"]
+    assert 'data-here="10"' in ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
+    # Backward, standing still, and the chapter's last paragraph: nothing to do.
+    for chapter, paragraph in [(3, 4), (2, 50), (3, 10), (3, 103)]:
+        response = auto(ada, work, chapter, paragraph)
+        assert response.status_code == 204 and response.data == b""
+    assert position(app, "ada", work) == (3, 10)
+    assert moves(app, "ada") == [((0, 0), (3, 10))]
+    # Past this chapter (or at its last paragraph but one) the page stops offering it.
+    auto(ada, work, 3, 102)
+    assert "data-auto-advance" not in ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
+    assert "data-auto-advance" in ada.get(f"/works/{work}/chapters/4").get_data(as_text=True)
+
+    turn_on_moving_as_you_read(ada, on=False)
+    assert auto(ada, work, 4, 5).status_code == 400
+    assert position(app, "ada", work) == (3, 102)
+
+
+def test_the_setting_needs_its_csrf_token_and_an_account(app, reader, anonymous):
+    ada = reader("ada")
+    refused = ada.client.post("/account/reading", data={"auto_advance": "y"})
+    assert refused.status_code == 400
+    with app.app_context():
+        assert User.by_name("ada").auto_advance is False
+    response = anonymous.client.post("/account/reading", data={"auto_advance": "y"})
+    assert response.status_code == 400  # no session, so no token: refused before anything
+    assert ada.client.get("/account/reading").status_code == 405  # no change on GET

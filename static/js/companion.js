@@ -49,3 +49,56 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     composer.scrollIntoView({ block: "center" });
   });
 })();
+
+// Moving as you read (opt-in, account settings): when the reader stops scrolling with a
+// paragraph at the reading line for a few seconds, their place moves forward to it.
+// Only scrolling the reader did counts (not the jump to a linked paragraph), it never
+// moves back, and the last paragraph (finishing the chapter) stays an explicit press.
+(() => {
+  const text = document.querySelector(".chapter-text[data-auto-advance]");
+  if (!text || !window.htmx) return;
+  const PAUSE_MS = 3000;
+  const READING_LINE = 0.3; // from the top of the window
+  const chapter = Number(text.dataset.chapter);
+  const last = Number(text.dataset.last);
+  let here = Number(text.dataset.here);
+  let engaged = false;
+  let timer = null;
+
+  const atReadingLine = () => {
+    const line = window.innerHeight * READING_LINE;
+    for (const para of text.querySelectorAll(".para")) {
+      const box = para.getBoundingClientRect();
+      if (box.top <= line && box.bottom > line) return Number(para.dataset.index);
+      if (box.top > line) break;
+    }
+    return null;
+  };
+
+  const settle = () => {
+    const index = atReadingLine();
+    if (index === null || index <= here || index >= last) return;
+    here = index;
+    htmx.ajax("POST", text.dataset.autoAdvance, {
+      source: text,
+      target: "#progress",
+      swap: "outerHTML",
+      values: { chapter, paragraph: index, auto: "1" },
+    });
+  };
+
+  for (const type of ["wheel", "touchstart", "keydown", "pointerdown"]) {
+    window.addEventListener(type, () => { engaged = true; }, { passive: true });
+  }
+  window.addEventListener("scroll", () => {
+    if (!engaged) return;
+    clearTimeout(timer);
+    timer = setTimeout(settle, PAUSE_MS);
+  }, { passive: true });
+  // "I'm here" and the finish button move the place too.
+  document.body.addEventListener("progress-moved", (event) => {
+    const moved = event.detail;
+    if (moved.chapter === chapter) here = moved.paragraph;
+    else here = moved.chapter > chapter ? last : -1;
+  });
+})();
