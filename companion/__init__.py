@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import database, errors, htmx, pagecache, render, security
+    from . import assets, database, errors, htmx, pagecache, render, security
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     render.init_app(app)
     pagecache.init_app(app)
+    assets.init_app(app)
 
     from . import api, auth, circles, discussion, reading, warning_prefs
 

@@ -90,7 +90,7 @@ def test_baseline_security_headers_on_every_response(client, work):
 
 def test_htmx_is_vendored_with_its_version(client):
     page = client.get("/").get_data(as_text=True)
-    src = re.search(r'<script src="(/static/vendor/htmx-[\d.]+\.min\.js)"', page).group(1)
+    src = re.search(r'<script src="(/static/vendor/htmx-[\d.]+\.min\.js)\?v=\w+"', page).group(1)
     script = client.get(src)
     assert script.status_code == 200 and b"htmx" in script.data[:200]
 
