@@ -13,8 +13,9 @@ each surface shows is decided by `WHERE_SHOWN`; the gate only returns what was o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, bindparam, case, or_, select
 
 from ..extensions import db
 from ..models import ContentWarning, WarningPreference
@@ -90,26 +91,28 @@ def _rank(column):
     return case({severity: rank for rank, severity in enumerate(SEVERITIES)}, value=column)
 
 
-def warnings_for(
-    user_id: int | None, work_id: int, chapter: int | None = None
-) -> list[ReaderWarning]:
-    """The warnings of a work (or of one chapter of it) this reader opted into.
-
-    Automatic detections count from COUNTING_CONFIDENCE; member flags only once a
-    moderator confirmed them. Ordered by chapter, then passage start."""
-    if user_id is None:
-        return []
+@cache
+def _opted_in_statement(one_chapter: bool):
+    """Built once: the statement is the same for every reader, only the values change."""
     query = (
-        select(ContentWarning, WarningPreference.mode)
+        select(
+            ContentWarning.label,
+            ContentWarning.severity,
+            ContentWarning.source,
+            ContentWarning.chapter,
+            ContentWarning.paragraph_start,
+            ContentWarning.paragraph_end,
+            WarningPreference.mode,
+        )
         .join(
             WarningPreference,
             and_(
                 WarningPreference.label == ContentWarning.label,
-                WarningPreference.user_id == user_id,
+                WarningPreference.user_id == bindparam("user_id"),
             ),
         )
         .where(
-            ContentWarning.work_id == work_id,
+            ContentWarning.work_id == bindparam("work_id"),
             WarningPreference.mode != "off",
             _rank(ContentWarning.severity) >= _rank(WarningPreference.min_severity),
             or_(
@@ -122,20 +125,25 @@ def warnings_for(
         )
         .order_by(ContentWarning.chapter, ContentWarning.paragraph_start, ContentWarning.label)
     )
-    if chapter is not None:
-        query = query.where(ContentWarning.chapter == chapter)
-    return [
-        ReaderWarning(
-            label=row.label,
-            severity=row.severity,
-            source=row.source,
-            chapter=row.chapter,
-            paragraph_start=row.paragraph_start,
-            paragraph_end=row.paragraph_end,
-            mode=mode,
-        )
-        for row, mode in db.session.execute(query)
-    ]
+    if one_chapter:
+        query = query.where(ContentWarning.chapter == bindparam("chapter"))
+    return query
+
+
+def warnings_for(
+    user_id: int | None, work_id: int, chapter: int | None = None
+) -> list[ReaderWarning]:
+    """The warnings of a work (or of one chapter of it) this reader opted into.
+
+    Automatic detections count from COUNTING_CONFIDENCE; member flags only once a
+    moderator confirmed them. Ordered by chapter, then passage start."""
+    if user_id is None:
+        return []
+    rows = db.session.execute(
+        _opted_in_statement(chapter is not None),
+        {"user_id": user_id, "work_id": work_id, "chapter": chapter},
+    )
+    return [ReaderWarning(**row._mapping) for row in rows]
 
 
 @dataclass(frozen=True)
