@@ -43,6 +43,8 @@ def setup() -> list[str]:
     if circle is None:
         circle = _create_circle(work)
         lines.append(f"Created the demo circle “{circle.name}”.")
+    elif returned := _bring_back_members(circle, work):
+        lines.append(f"Back in the demo circle: {', '.join(returned)}.")
     lines.append(f"Demo logins (password for all: {PASSWORD}):")
     shape = work.shape()
     for name, _, _ in MEMBERS:
@@ -51,6 +53,26 @@ def setup() -> list[str]:
         position = Progress.of(user.id, work.id)
         lines.append(f"  {name:<6} {membership.role:<9} {shape.describe(position)}")
     return lines
+
+
+def _bring_back_members(circle: Circle, work) -> list[str]:
+    """Demo readers who left the circle (or were removed) while trying it out rejoin in
+    their demo role; where they had got to in the work is theirs and stays."""
+    returned = []
+    for name, role, where in MEMBERS:
+        user = User.by_name(name) or accounts.create_user(name, PASSWORD)
+        db.session.flush()
+        if circle.membership_of(user.id) is not None:
+            continue
+        has_owner = any(m.role == "owner" for m in circle.memberships)
+        circle.memberships.append(
+            Membership(user=user, role="member" if role == "owner" and has_owner else role)
+        )
+        if Progress.of(user.id, work.id) == (0, 0):
+            move_progress(user.id, work.id, _target(work.shape(), where))
+        returned.append(name)
+    db.session.commit()
+    return returned
 
 
 def _create_circle(work) -> Circle:
