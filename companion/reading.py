@@ -133,11 +133,12 @@ def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_
 
 
 def auto_advance_context(chapter: Chapter, progress: Position | None, end: Position) -> dict:
-    """For a reader who opted into moving as they read, and who is not past this chapter's
-    last paragraph but one: where they are in it (-1: not yet in it)."""
+    """For a reader who opted into moving as they read: whether this page may move them
+    (only the chapter they are in the middle of), and where they are in it (-1: not yet)."""
     on = (
         progress is not None
         and current_user.auto_advance
+        and shape_of(chapter.work).reading_now(progress) == chapter.number
         and progress < Position(chapter.number, end.paragraph - 1)
     )
     here = progress.paragraph if on and progress.chapter == chapter.number else -1
@@ -175,11 +176,11 @@ def move(work_id: int):
     target = Position(chapter.number, index)
     current = Progress.of(current_user.id, work_id)
     if request.form.get("auto"):
-        # Sent by the page as the reader pauses (opt-in): forward only, and finishing a
-        # chapter stays an explicit press. Anything else is quietly nothing to do.
+        # Sent by the page as the reader pauses (opt-in): forward inside the chapter
+        # being read, never finishing it. Anything else is quietly nothing to do.
         if not current_user.auto_advance:
             abort(400, "Moving as you read is off; turn it on in your account settings.")
-        if target <= current or index == len(paragraphs) - 1:
+        if not shape_of(chapter.work).auto_move_allowed(current, target):
             return "", 204
     elif target < current and request.form.get("confirm") != "back":
         # Moving back hides comments again; make sure it was meant.

@@ -56,6 +56,24 @@ class Shape:
     def has_finished(self, progress: Position, chapter: int) -> bool:
         return progress >= self.end_of(chapter)
 
+    def reading_now(self, progress: Position) -> int:
+        """The chapter a reader is in the middle of: theirs, or the next once they have
+        finished it. Moving as you read stays inside it, so it never skips a chapter."""
+        if progress == START:
+            return 1
+        if self.has_finished(progress, progress.chapter) and progress.chapter < self.chapters:
+            return progress.chapter + 1
+        return progress.chapter
+
+    def auto_move_allowed(self, progress: Position, target: Position) -> bool:
+        """Moving as you read: forward, inside the chapter being read, and never onto its
+        last paragraph (finishing a chapter is always the reader's own press)."""
+        return (
+            target > progress
+            and target.chapter == self.reading_now(progress)
+            and target < self.end_of(target.chapter)
+        )
+
     def describe(self, position: Position) -> str:
         """A position in a reader's words: "finished chapter 3", "chapter 5, ¶ 51 of 98"."""
         if position == START:

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from companion.extensions import db
-from companion.models import Progress, ProgressMove, User
+from companion.models import Progress, ProgressMove, User, Work
 from companion.spoilers import Position
 from tests.conftest import count_queries
 
@@ -124,9 +124,9 @@ def turn_on_moving_as_you_read(reader, on: bool = True):
 
 def test_moving_as_you_read_is_off_until_the_reader_turns_it_on(app, reader, work):
     ada = reader("ada")
-    page = ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
+    page = ada.get(f"/works/{work}/chapters/1").get_data(as_text=True)
     assert "data-auto-advance" not in page
-    response = auto(ada, work, 3, 10)
+    response = auto(ada, work, 1, 10)
     assert response.status_code == 400
     assert "turn it on in your account settings" in response.get_data(as_text=True)
     assert position(app, "ada", work) == (0, 0)
@@ -135,13 +135,21 @@ def test_moving_as_you_read_is_off_until_the_reader_turns_it_on(app, reader, wor
     assert "checked" not in checkbox.search(ada.get("/account").get_data(as_text=True))[0]
     turn_on_moving_as_you_read(ada)
     assert "checked" in checkbox.search(ada.get("/account").get_data(as_text=True))[0]
-    page = ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
-    assert 'data-chapter="3" data-here="-1" data-last="103"' in page
+    page = ada.get(f"/works/{work}/chapters/1").get_data(as_text=True)
+    assert 'data-chapter="1" data-here="-1" data-last="128"' in page
+
+
+def finish_chapter(app, reader, work: int, chapter: int) -> None:
+    with app.app_context():
+        end = db.session.get(Work, work).shape().end_of(chapter)
+    form = {"chapter": str(chapter), "paragraph": str(end.paragraph)}
+    assert reader.post(f"/works/{work}/progress", form).status_code == 302
 
 
 def test_moving_as_you_read_only_goes_forward_and_never_finishes_a_chapter(app, reader, work):
     ada = reader("ada")
     turn_on_moving_as_you_read(ada)
+    finish_chapter(app, ada, work, 2)
     response = auto(ada, work, 3, 10)
     assert response.status_code == 200
     assert "chapter 3, ¶ 11 of 104" in response.get_data(as_text=True)
@@ -152,15 +160,28 @@ def test_moving_as_you_read_only_goes_forward_and_never_finishes_a_chapter(app, 
         response = auto(ada, work, chapter, paragraph)
         assert response.status_code == 204 and response.data == b""
     assert position(app, "ada", work) == (3, 10)
-    assert moves(app, "ada") == [((0, 0), (3, 10))]
-    # Past this chapter (or at its last paragraph but one) the page stops offering it.
+    # At the last paragraph but one the page stops offering it; finishing is a press.
     auto(ada, work, 3, 102)
     assert "data-auto-advance" not in ada.get(f"/works/{work}/chapters/3").get_data(as_text=True)
+    finish_chapter(app, ada, work, 3)
     assert "data-auto-advance" in ada.get(f"/works/{work}/chapters/4").get_data(as_text=True)
 
     turn_on_moving_as_you_read(ada, on=False)
     assert auto(ada, work, 4, 5).status_code == 400
-    assert position(app, "ada", work) == (3, 102)
+    assert position(app, "ada", work) == (3, 103)
+
+
+def test_moving_as_you_read_never_skips_a_chapter(app, reader, work):
+    """Peeking at a later chapter and scrolling must not unlock what lies between."""
+    ada = reader("ada")
+    turn_on_moving_as_you_read(ada)
+    ada.post(f"/works/{work}/progress", {"chapter": "4", "paragraph": "76"})
+    for number in (5, 7, 3):
+        page = ada.get(f"/works/{work}/chapters/{number}").get_data(as_text=True)
+        assert "data-auto-advance" not in page, number
+        assert auto(ada, work, number, 4).status_code == 204
+    assert position(app, "ada", work) == (4, 76)
+    assert 'data-here="76"' in ada.get(f"/works/{work}/chapters/4").get_data(as_text=True)
 
 
 def test_the_setting_needs_its_csrf_token_and_an_account(app, reader, anonymous):
