@@ -25,7 +25,7 @@ from .comments import Comment, DiscussionError, Viewer, viewer_for
 from .extensions import db
 from .htmx import is_htmx
 from .models import Circle, Membership, ProgressMove
-from .reading import chapter_context, find_chapter, paragraphs_of, shape_of
+from .reading import chapter_context, find_chapter, move_place, paragraphs_of, shape_of
 from .spoilers import Position
 from .warning_prefs import pending_flags
 from .warnings.taxonomy import LABELS
@@ -146,18 +146,35 @@ def back_to(circle: Circle, number: int, comment_id: int | None = None, paragrap
 # --- reading with the circle ------------------------------------------------------------
 
 
+def circle_urls(circle: Circle) -> dict:
+    """Chapter links and progress moves that stay inside the circle."""
+    return {
+        "chapter_url": lambda n: url_for("discussion.chapter", slug=circle.slug, number=n),
+        "move_url": url_for("discussion.move", slug=circle.slug),
+    }
+
+
 @bp.get("/c/<slug>/chapters/<int:number>")
 @circle_view()
 def chapter(circle: Circle, membership: Membership, number: int):
     chapter = find_chapter(circle.work_id, number)
     viewer = viewer_for(circle, membership)
-    context = chapter_context(
-        chapter,
-        viewer.progress,
-        lambda n: url_for("discussion.chapter", slug=circle.slug, number=n),
-    )
+    context = chapter_context(chapter, viewer.progress, **circle_urls(circle))
     return render_template(
         "chapter.html", **(context | render_context(circle, membership, viewer, number))
+    )
+
+
+@bp.post("/c/<slug>/progress")
+@circle_view()
+def move(circle: Circle, membership: Membership):
+    """A move made on one of the circle's chapter pages: the same move as anywhere (the
+    place is the reader's, shared by all their circles), answered inside the circle."""
+    return move_place(
+        circle.work_id,
+        **circle_urls(circle),
+        # Asked after each move too: the viewer's progress is read afresh every time.
+        discussion_of=lambda number: Discussion(circle, viewer_for(circle, membership), number),
     )
 
 

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -104,9 +105,11 @@ def chapter(work_id: int, number: int):
     return render_template("chapter.html", **chapter_context(chapter))
 
 
-def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_url=None) -> dict:
+def chapter_context(
+    chapter: Chapter, progress: Position | None = None, chapter_url=None, move_url=None
+) -> dict:
     """What every chapter page shows; `progress` when the caller already has it, and
-    `chapter_url(n)` to keep links inside a circle."""
+    `chapter_url(n)` and `move_url` to keep links and moves inside a circle."""
     work = chapter.work
     paragraphs = paragraphs_of(chapter)
     if progress is None:
@@ -126,6 +129,7 @@ def chapter_context(chapter: Chapter, progress: Position | None = None, chapter_
             "shape": shape_of(work),
             "chapter_url": chapter_url
             or (lambda n: url_for("reading.chapter", work_id=work.id, number=n)),
+            "move_url": move_url or url_for("reading.move", work_id=work.id),
             "previous": chapter.number - 1 if chapter.number > 1 else None,
             "following": chapter.number + 1 if chapter.number < work.chapter_count else None,
         }
@@ -167,7 +171,14 @@ def warnings_context(chapter: Chapter, paragraphs: tuple[ParagraphView, ...]) ->
 @bp.post("/works/<int:work_id>/progress")
 @login_required
 def move(work_id: int):
-    """Move the reader's position: "I've finished this chapter" or "I'm here"."""
+    return move_place(work_id)
+
+
+def move_place(work_id: int, chapter_url=None, move_url=None, discussion_of=None):
+    """Move the reader's position: "I've finished this chapter", "I'm here", or moving as
+    they read. Inside a circle, `chapter_url`/`move_url` keep the answer's links there and
+    `discussion_of(chapter)`, asked before and after, tells which passage markers the
+    move changed (comments unlocked or hidden again), so they are swapped too."""
     chapter = find_chapter(work_id, request.form.get("chapter", type=int) or 0)
     paragraphs = paragraphs_of(chapter)
     index = request.form.get("paragraph", type=int)
@@ -175,6 +186,7 @@ def move(work_id: int):
         abort(400, "That paragraph isn't in this chapter.")
     target = Position(chapter.number, index)
     current = Progress.of(current_user.id, work_id)
+    urls = {"chapter_url": chapter_url, "move_url": move_url}
     if request.form.get("auto"):
         # Sent by the page as the reader pauses (opt-in): forward inside the chapter
         # being read, never finishing it. Anything else is quietly nothing to do.
@@ -184,19 +196,44 @@ def move(work_id: int):
             return "", 204
     elif target < current and request.form.get("confirm") != "back":
         # Moving back hides comments again; make sure it was meant.
-        context = chapter_context(chapter) | {"target": target, "current": current}
+        context = chapter_context(chapter, **urls) | {"target": target, "current": current}
         template = "_partials/progress_confirm.html" if is_htmx() else "progress_confirm.html"
         return render_template(template, **context)
+    before = discussion_of(chapter.number) if discussion_of else None
     move_progress(current_user.id, work_id, target)
     db.session.commit()
+    context = chapter_context(chapter, **urls)
     if not is_htmx():
         if target >= current:
-            flash(f"Saved: you're at {target}.")
+            flash(f"Saved. {your_place(context['shape'], target).striptags()}.")
         anchor = "#progress" if index == len(paragraphs) - 1 else f"#p-{paragraphs[index].anchor}"
-        return redirect(url_for("reading.chapter", work_id=work_id, number=chapter.number) + anchor)
-    context = chapter_context(chapter) | {"moved_from": current}
+        return redirect(context["chapter_url"](chapter.number) + anchor)
+    context["moved_from"] = current
+    if discussion_of:
+        context |= {"discussion": discussion_of(chapter.number), "markers_before": before.markers}
     response = render_template("_partials/progress_moved.html", **context)
     return trigger(response, "progress-moved", {"chapter": target.chapter, "paragraph": index})
+
+
+@bp.app_template_global("your_place")
+def your_place(shape: Shape, position: Position) -> Markup:
+    """Where a reader is, in a sentence: "You've finished chapter 3", "You're at
+    chapter 5, ¶ 51 of 98"."""
+    where = shape.describe(position)
+    if position == START:
+        return Markup("You haven't started yet")
+    if where.startswith("finished"):
+        return Markup("You've <strong>{}</strong>").format(where)
+    return Markup("You're at <strong>{}</strong>").format(where)
+
+
+@bp.app_template_global("place_name")
+def place_name(shape: Shape, position: Position) -> str:
+    """A position as somewhere to go: "the end of chapter 2", "chapter 2, ¶ 5 of 86"."""
+    where = shape.describe(position)
+    if where.startswith("finished "):
+        return "the end of " + where.removeprefix("finished ")
+    return where
 
 
 @bp.app_template_filter("duration")
@@ -205,8 +242,3 @@ def duration(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
-@bp.app_template_global("position_label")
-def position_label(position: Position | None) -> str:
-    return str(position or START)

@@ -137,7 +137,7 @@ def test_access_matrix(app, club, path, endpoint, method, role):
     data = {
         "role": "moderator", "days": "7", "max_uses": "5", "confirm_name": club["name"],
         "chapter_1": "2030-01-01", "body": "Hello, circle.", "reason": "Spoils chapter 6",
-        "label": "violence", "first": "1",
+        "label": "violence", "first": "1", "chapter": "8", "paragraph": "0",
     }  # fmt: skip
     response = client.get(url) if method == "GET" else client.post(url, data)
     required = app.view_functions[endpoint].circle_role

@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from companion import comments
 from companion.circles import create_circle
 from companion.extensions import db
-from companion.models import Circle, Comment, CommentRevision, Membership, User, Work
+from companion.models import (
+    Circle,
+    Comment,
+    CommentRevision,
+    Membership,
+    Progress,
+    User,
+    Work,
+)
 from companion.models import move_progress as _move
 from companion.reading import find_chapter
 from companion.spoilers import Position
@@ -378,3 +386,51 @@ def test_comment_links_built_in_the_template_match_the_routes(app, circle):
     with app.test_request_context():
         for endpoint in ["discussion.edit", "discussion.delete"]:
             assert f'"{url_for(endpoint, slug=circle["slug"], comment_id=cid)}"' in own
+
+
+# --- moving one's place inside a circle --------------------------------------------------
+
+
+def test_moves_made_in_a_circle_answer_inside_the_circle(app, circle):
+    slug, ada = circle["slug"], as_(app, "ada")
+    chapter2 = page(ada, f"/c/{slug}/chapters/2")
+    assert f'<form id="here-form" method="post" action="/c/{slug}/progress">' in chapter2
+    finish = {"chapter": "2", "paragraph": str(END[2])}
+    response = ada.post(f"/c/{slug}/progress", finish, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "You've <strong>finished chapter 2</strong>" in html
+    assert f'href="/c/{slug}/chapters/3">On to chapter 3' in html
+    assert "/works/" not in html  # every link stays in the circle
+    # Without htmx: back to the circle's chapter page, and the place is the reader's own.
+    response = ada.post(f"/c/{slug}/progress", {"chapter": "3", "paragraph": "5"})
+    assert response.headers["Location"].startswith(f"/c/{slug}/chapters/3#p-")
+    assert "Saved. You&#39;re at chapter 3, ¶ 6 of 104." in page(ada, f"/c/{slug}/chapters/3")
+
+
+def test_a_move_updates_the_markers_of_the_passages_it_unlocks_or_hides(app, circle):
+    slug = circle["slug"]
+    write(app, circle, "bea", 2, "On line seven", paragraph=7, level=Position(2, 7))
+    write(app, circle, "bea", 2, "On line forty", paragraph=40, level=Position(2, 40))
+    ada = as_(app, "ada")  # at the end of chapter 1: sees neither
+    assert 'id="disc-7"><a class="marker" ' in page(ada, f"/c/{slug}/chapters/2")
+
+    response = ada.post(f"/c/{slug}/progress", {"chapter": "2", "paragraph": "10"}, htmx=True)
+    html = response.get_data(as_text=True)
+    oob = re.findall(r'<span class="para-discuss" id="disc-(\d+)" hx-swap-oob="true">', html)
+    assert oob == ["7"]  # only the passage the move unlocked; forty stays locked
+    assert 'aria-label="1 comment on this passage">1</a>' in html
+    assert "On line seven" not in html  # the count, not the comment
+
+    back = {"chapter": "2", "paragraph": "3", "confirm": "back"}
+    html = ada.post(f"/c/{slug}/progress", back, htmx=True).get_data(as_text=True)
+    assert re.findall(r'id="disc-(\d+)" hx-swap-oob="true"', html) == ["7"]
+    assert 'id="disc-7" hx-swap-oob="true"><a class="marker" href' in html  # back to "+"
+
+
+def test_the_circle_move_route_is_for_members_only(app, circle, make_user):
+    make_user("eve")
+    eve = as_(app, "eve")
+    response = eve.post(f"/c/{circle['slug']}/progress", {"chapter": "2", "paragraph": "1"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert Progress.of(User.by_name("eve").id, circle["work"]) == (0, 0)

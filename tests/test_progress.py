@@ -63,7 +63,8 @@ def test_moving_back_asks_first_and_changes_nothing_until_confirmed(app, reader,
     response = ada.post(f"/works/{work}/progress", {"chapter": "2", "paragraph": "0"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Move back to chapter 2, paragraph 1?" in page
+    assert "Move your place back to chapter 2, ¶ 1 of 86?" in page
+    assert "You're at <strong>chapter 5, ¶ 4 of 98</strong>" in page
     assert position(app, "ada", work) == (5, 3)
     ada.post(f"/works/{work}/progress", {"chapter": "2", "paragraph": "0", "confirm": "back"})
     assert position(app, "ada", work) == (2, 0)
