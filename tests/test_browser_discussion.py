@@ -48,3 +48,24 @@ def test_members_see_different_threads_and_progress_unlocks(app, browser, live_s
     sam.locator("#unlock-notice").get_by_text("just unlocked").wait_for()
     sam.screenshot(path=tmp_path / "unlocked.png", full_page=True)
     assert sam_problems == [] and priya_problems == []
+
+
+def test_a_passage_comment_posts_in_place(app, browser, live_server):
+    """The page stays where the reader is, the marker counts the new comment."""
+    with app.app_context():
+        setup()
+    sam, problems = log_in(browser.new_context(viewport={"width": 1280, "height": 900}),
+                           live_server, "sam")  # fmt: skip
+    sam.goto(live_server + "/c/thursday-readers/chapters/1")
+    before_count = int(sam.locator("#disc-7 a").inner_text())
+    sam.locator("#disc-7 a").click()
+    passage = sam.locator("#passage-7")
+    passage.locator("textarea").fill("The market scene, again.")
+    post = passage.get_by_role("button", name="Post")
+    post.scroll_into_view_if_needed()  # the click itself must not be what scrolls
+    scrolled = sam.evaluate("scrollY")
+    post.click()
+    passage.get_by_text("The market scene, again.").wait_for()
+    assert abs(sam.evaluate("scrollY") - scrolled) < 50
+    assert int(sam.locator("#disc-7 a").inner_text()) == before_count + 1
+    assert problems == []
