@@ -301,6 +301,19 @@ def leave(circle: Circle, membership: Membership):
     return redirect(url_for("circles.mine"))
 
 
+def ask_first(circle: Circle, question: str, detail: str, action_label: str):
+    """Hard-to-undo actions on the members list ask before acting: without confirm=yes
+    in the form, the answer is a page with the question and the same action confirmed.
+    Works without JavaScript; None once confirmed."""
+    if request.form.get("confirm") == "yes":
+        return None
+    back_url = url_for("circles.dashboard", slug=circle.slug) + "#members"
+    return render_template(
+        "confirm.html", question=question, detail=detail, action_label=action_label,
+        back_url=back_url,
+    )  # fmt: skip
+
+
 @bp.post("/c/<slug>/members/<int:user_id>/remove")
 @circle_view("moderator")
 def remove_member(circle: Circle, membership: Membership, user_id: int):
@@ -310,6 +323,13 @@ def remove_member(circle: Circle, membership: Membership, user_id: int):
     if target.at_least(membership.role) and membership.role != "owner":
         abort(403, "Moderators can only remove members.")
     name = target.user.name
+    question = f"Remove {name} from {circle.name}?"
+    detail = (
+        f"{name} will no longer see the circle or its discussion. Their comments stay. "
+        "To come back they need a new invite link."
+    )
+    if page := ask_first(circle, question, detail, f"Remove {name}"):
+        return page
     db.session.delete(target)
     db.session.commit()
     flash(f"{name} is no longer in the circle.")
@@ -337,6 +357,14 @@ def transfer(circle: Circle, membership: Membership, user_id: int):
     target = member_of(circle, user_id)
     if target.user_id == membership.user_id:
         abort(409, "You already own this circle.")
+    name = target.user.name
+    question = f"Hand {circle.name} to {name}?"
+    detail = (
+        f"{name} becomes the owner: the schedule, roles and invites are theirs to manage, "
+        "and only they can give the circle back. You stay on as a moderator."
+    )
+    if page := ask_first(circle, question, detail, f"Make {name} the owner"):
+        return page
     target.role, membership.role = "owner", "moderator"
     db.session.commit()
     flash(f"{target.user.name} now owns the circle; you stay on as a moderator.")

@@ -137,7 +137,7 @@ def test_access_matrix(app, club, path, endpoint, method, role):
     data = {
         "role": "moderator", "days": "7", "max_uses": "5", "confirm_name": club["name"],
         "chapter_1": "2030-01-01", "body": "Hello, circle.", "reason": "Spoils chapter 6",
-        "label": "violence", "first": "1", "chapter": "8", "paragraph": "0",
+        "label": "violence", "first": "1", "chapter": "8", "paragraph": "0", "confirm": "yes",
     }  # fmt: skip
     response = client.get(url) if method == "GET" else client.post(url, data)
     required = app.view_functions[endpoint].circle_role
@@ -261,13 +261,23 @@ def test_moderators_cannot_remove_the_owner_or_each_other(app, club):
     mod = as_role(app, "moderator")
     olive = club["ids"]["olive"]
     assert mod.post(f"/c/{club['slug']}/members/{olive}/remove").status_code == 403
-    assert mod.post(f"/c/{club['slug']}/members/{club['ids']['tess']}/remove").status_code == 302
+    tess = club["ids"]["tess"]
+    assert mod.post(f"/c/{club['slug']}/members/{tess}/remove", YES).status_code == 302
 
 
-def test_transfer_ownership(app, club):
+YES = {"confirm": "yes"}
+
+
+def test_transfer_ownership_asks_first(app, club):
     owner = as_role(app, "owner")
     tess = club["ids"]["tess"]
-    assert owner.post(f"/c/{club['slug']}/members/{tess}/transfer").status_code == 302
+    asked = owner.post(f"/c/{club['slug']}/members/{tess}/transfer")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Hand Book club to tess?" in page
+    assert 'name="confirm" value="yes"' in page
+    with app.app_context():
+        assert Circle.by_slug(club["slug"]).owner.name == "olive"  # nothing changed yet
+    assert owner.post(f"/c/{club['slug']}/members/{tess}/transfer", YES).status_code == 302
     with app.app_context():
         circle = Circle.by_slug(club["slug"])
         assert circle.owner.name == "tess"
@@ -302,3 +312,16 @@ def test_dashboard_shows_positions_and_nothing_else(app, club):
     for name in ["olive", "mona", "mel", "tess"]:
         assert name in page
     assert "otto" not in page
+
+
+def test_removing_a_member_asks_first(app, club):
+    owner = as_role(app, "owner")
+    tess = club["ids"]["tess"]
+    asked = owner.post(f"/c/{club['slug']}/members/{tess}/remove")
+    assert asked.status_code == 200
+    assert "Remove tess from Book club?" in asked.get_data(as_text=True)
+    with app.app_context():
+        assert Circle.by_slug(club["slug"]).membership_of(tess) is not None
+    assert owner.post(f"/c/{club['slug']}/members/{tess}/remove", YES).status_code == 302
+    with app.app_context():
+        assert Circle.by_slug(club["slug"]).membership_of(tess) is None
