@@ -430,8 +430,11 @@ def in_circle(viewer: Viewer, comment_id: int) -> Comment:
     return comment
 
 
-def set_hidden(viewer: Viewer, comment_id: int, hidden: bool) -> Comment:
+def set_hidden(viewer: Viewer, comment_id: int, hidden: bool) -> bool:
+    """Hide or show a comment, resolving its open reports; returns whether it was hidden
+    before (showing a visible one is how a moderator dismisses its reports)."""
     comment = in_circle(viewer, comment_id)
+    was_hidden = comment.hidden_at is not None
     comment.hidden_at = utcnow() if hidden else None
     comment.hidden_by_id = viewer.user_id if hidden else None
     comment.updated_at = utcnow()
@@ -440,7 +443,7 @@ def set_hidden(viewer: Viewer, comment_id: int, hidden: bool) -> Comment:
         .where(Report.comment_id == comment.id, Report.resolved_at.is_(None))
         .values(resolved_at=utcnow())
     )
-    return comment
+    return was_hidden
 
 
 def moderation_queue(viewer: Viewer) -> list[tuple[Report, Comment, bool]]:

@@ -388,11 +388,14 @@ def moderation(circle: Circle, membership: Membership):
 def moderate(circle: Circle, membership: Membership, comment_id: int, hidden: bool):
     viewer = viewer_for(circle, membership)
     try:
-        comments.set_hidden(viewer, comment_id, hidden)
+        was_hidden = comments.set_hidden(viewer, comment_id, hidden)
         db.session.commit()
     except DiscussionError as error:
         fail(error)
-    flash("Comment hidden from the circle." if hidden else "Comment restored.")
+    if hidden:
+        flash("Comment hidden from the circle.")
+    else:
+        flash("Comment restored." if was_hidden else "Report dismissed; the comment stays.")
     return redirect(url_for("discussion.moderation", slug=circle.slug))
 
 

@@ -318,6 +318,21 @@ def test_reports_reach_moderators_covered_until_revealed(app, circle):
     assert "AHEAD-OF-CAI" in own_view and "Hidden by a moderator" in own_view
 
 
+def test_keeping_a_reported_comment_dismisses_the_report_and_says_so(app, circle):
+    cid = write(app, circle, "ada", 1, "Perfectly fine")
+    slug = circle["slug"]
+    as_(app, "bea").post(f"/c/{slug}/comments/{cid}/report", {"reason": "rude"})
+    cai = as_(app, "cai")
+    assert "rude" in page(cai, f"/c/{slug}/moderation")
+    assert cai.post(f"/c/{slug}/comments/{cid}/restore").status_code == 302
+    queue = page(cai, f"/c/{slug}/moderation")
+    assert "Report dismissed; the comment stays." in queue and "Comment restored" not in queue
+    assert "rude" not in queue
+    cai.post(f"/c/{slug}/comments/{cid}/hide")
+    cai.post(f"/c/{slug}/comments/{cid}/restore")
+    assert "Comment restored." in page(cai, f"/c/{slug}/moderation")
+
+
 def test_members_cannot_reach_moderation(app, circle):
     assert as_(app, "ada").get(f"/c/{circle['slug']}/moderation").status_code == 403
 
@@ -434,3 +449,21 @@ def test_the_circle_move_route_is_for_members_only(app, circle, make_user):
     assert response.status_code == 404
     with app.app_context():
         assert Progress.of(User.by_name("eve").id, circle["work"]) == (0, 0)
+
+
+def test_the_dashboard_counts_read_as_sentences(app, circle):
+    slug = circle["slug"]
+    write(app, circle, "olga", 2, "Later one", level=Position(2, 50))
+    write(app, circle, "olga", 2, "Later two", level=Position(3, 0))
+    write(app, circle, "ada", 1, "Mine")
+    dashboard = page(as_(app, "ada"), f"/c/{slug}")
+    metas = re.findall(r'<span class="toc-meta">([^<]*)</span>', dashboard)
+    assert "1 comment" in metas  # chapter 1: seen, nothing waiting
+    assert "2 comments unlock as you read" in metas  # chapter 2: nothing seen yet
+    assert "no comments yet" in metas  # chapter 3: nothing at all
+    assert not any("no comments yet ·" in meta for meta in metas)
+    write(app, circle, "olga", 1, "Ahead on one", level=Position(4, 0))
+    metas = re.findall(
+        r'<span class="toc-meta">([^<]*)</span>', page(as_(app, "ada"), f"/c/{slug}")
+    )
+    assert "1 comment · 1 more unlocks as you read" in metas
