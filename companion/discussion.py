@@ -23,7 +23,7 @@ from . import comments
 from .circles import circle_view, member_of
 from .comments import Comment, DiscussionError, Viewer, viewer_for
 from .extensions import db
-from .htmx import is_htmx
+from .htmx import focus_after_settle, is_htmx
 from .models import Circle, Membership, ProgressMove
 from .reading import chapter_context, find_chapter, move_place, paragraphs_of, shape_of
 from .spoilers import Position
@@ -112,8 +112,9 @@ def render_context(circle: Circle, membership: Membership, viewer: Viewer, numbe
     }
 
 
-def thread_fragment(circle, membership, viewer, number: int, paragraph: int | None):
-    """The thread a write just changed, re-rendered for the writer."""
+def thread_fragment(circle, membership, viewer, number: int, paragraph: int | None, comment_id):
+    """The thread a write just changed, re-rendered for the writer, with focus on the
+    comment written (or, once it is gone, on the thread)."""
     context = render_context(circle, membership, viewer, number)
     if paragraph is None:
         html = render_template("_partials/thread.html", **context, oob_form=True)
@@ -132,7 +133,7 @@ def thread_fragment(circle, membership, viewer, number: int, paragraph: int | No
     response = make_response(html)
     response.headers["HX-Retarget"] = target
     response.headers["HX-Reswap"] = "outerHTML"
-    return response
+    return focus_after_settle(response, f"#comment-{comment_id}", target)
 
 
 def back_to(circle: Circle, number: int, comment_id: int | None = None, paragraph=None):
@@ -268,7 +269,7 @@ def post(circle: Circle, membership: Membership, number: int):
         db.session.rollback()
         fail(error)
     if is_htmx():
-        return thread_fragment(circle, membership, viewer, number, comment.paragraph)
+        return thread_fragment(circle, membership, viewer, number, comment.paragraph, comment.id)
     flash("Comment posted.")
     return back_to(circle, number, comment.id, comment.paragraph)
 
@@ -319,7 +320,9 @@ def edit(circle: Circle, membership: Membership, comment_id: int):
         db.session.rollback()
         fail(error)
     if is_htmx():
-        return thread_fragment(circle, membership, viewer, comment.chapter, comment.paragraph)
+        return thread_fragment(
+            circle, membership, viewer, comment.chapter, comment.paragraph, comment.id
+        )
     flash("Comment updated.")
     return back_to(circle, comment.chapter, comment.id, comment.paragraph)
 
@@ -337,7 +340,7 @@ def delete(circle: Circle, membership: Membership, comment_id: int):
         db.session.rollback()
         fail(error)
     if is_htmx():
-        return thread_fragment(circle, membership, viewer, *where)
+        return thread_fragment(circle, membership, viewer, *where, comment_id)
     flash("Comment deleted.")
     return back_to(circle, where[0], None, where[1])
 

@@ -18,6 +18,16 @@ def trigger(body, event: str, detail: dict | None = None) -> Response:
     return response
 
 
+def focus_after_settle(response: Response, *selectors: str) -> Response:
+    """Where keyboard focus goes once htmx has swapped the answer in: the first of
+    `selectors` on the page (the new comment, the reader's new place). Without it, focus
+    falls back to <body> when the control that had it is swapped away."""
+    response.headers["HX-Trigger-After-Settle"] = json.dumps(
+        {"companion-focus": {"selectors": list(selectors)}}
+    )
+    return response
+
+
 def vary_on_htmx(response: Response) -> Response:
     """Responses that differ by HX-Request say so, so caches keep them apart."""
     response.vary.add("HX-Request")

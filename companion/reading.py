@@ -5,14 +5,23 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .htmx import is_htmx, trigger
+from .htmx import focus_after_settle, is_htmx, trigger
 from .models import Chapter, Paragraph, Progress, Work, move_progress
 from .pagecache import same_for_everyone
 from .spoilers import START, Position, Shape
@@ -197,8 +206,10 @@ def move_place(work_id: int, chapter_url=None, move_url=None, discussion_of=None
     elif target < current and request.form.get("confirm") != "back":
         # Moving back hides comments again; make sure it was meant.
         context = chapter_context(chapter, **urls) | {"target": target, "current": current}
-        template = "_partials/progress_confirm.html" if is_htmx() else "progress_confirm.html"
-        return render_template(template, **context)
+        if not is_htmx():
+            return render_template("progress_confirm.html", **context)
+        response = make_response(render_template("_partials/progress_confirm.html", **context))
+        return focus_after_settle(response, "#progress button[type=submit]")
     before = discussion_of(chapter.number) if discussion_of else None
     move_progress(current_user.id, work_id, target)
     db.session.commit()
@@ -212,7 +223,12 @@ def move_place(work_id: int, chapter_url=None, move_url=None, discussion_of=None
     if discussion_of:
         context |= {"discussion": discussion_of(chapter.number), "markers_before": before.markers}
     response = render_template("_partials/progress_moved.html", **context)
-    return trigger(response, "progress-moved", {"chapter": target.chapter, "paragraph": index})
+    response = trigger(response, "progress-moved", {"chapter": target.chapter, "paragraph": index})
+    if request.form.get("auto"):
+        return response  # the reader is reading; focus stays where it is
+    # "I'm here" was pressed beside the paragraph, "finished" in the panel below.
+    finished = index == len(paragraphs) - 1
+    return focus_after_settle(response, "#progress" if finished else f"#tools-{index}")
 
 
 @bp.app_template_global("your_place")

@@ -68,4 +68,8 @@ def test_a_passage_comment_posts_in_place(app, browser, live_server):
     passage.get_by_text("The market scene, again.").wait_for()
     assert abs(sam.evaluate("scrollY") - scrolled) < 50
     assert int(sam.locator("#disc-7 a").inner_text()) == before_count + 1
+    # Keyboard focus lands on the comment just written, not on <body>.
+    sam.wait_for_function("() => document.activeElement.id.startsWith('comment-')")
+    focused = sam.evaluate("document.activeElement.innerText")
+    assert "The market scene, again." in focused
     assert problems == []

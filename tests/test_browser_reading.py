@@ -63,3 +63,20 @@ def test_the_place_follows_the_reader_forward_only(app, browser, live_server, wo
     page.wait_for_timeout(3800)
     assert place(app, "ada", work) == (1, 20)
     assert problems == []
+
+
+def test_im_here_by_keyboard_keeps_focus_on_the_paragraph(app, browser, live_server, work):
+    page = browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+    problems = watch(page)
+    sign_up(page, live_server, "ben")
+    page.goto(f"{live_server}/works/{work}/chapters/2")
+    button = page.locator("[data-index='5'] button.here")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.locator("[data-index='5'] .here-badge").wait_for()
+    page.wait_for_function("() => document.activeElement.id === 'tools-5'")
+    assert place(app, "ben", work) == (2, 5)
+    # The next Tab goes on through the text from here, not from the top of the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.para').dataset.index") == "6"
+    assert problems == []

@@ -102,3 +102,17 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     else here = moved.chapter > chapter ? last : -1;
   });
 })();
+
+// Keyboard focus after a swap: the server names where it belongs (the comment just
+// written, the reader's new place); otherwise it falls back to <body>, far from where the
+// reader was working.
+document.body.addEventListener("companion-focus", (event) => {
+  const target = event.detail.selectors
+    .map((selector) => document.querySelector(selector))
+    .find((element) => element);
+  if (!target) return;
+  if (!target.matches("a[href], button, input, textarea, select, [tabindex]")) {
+    target.setAttribute("tabindex", "-1");
+  }
+  target.focus({ preventScroll: true });
+});
