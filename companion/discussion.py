@@ -450,6 +450,8 @@ def unlocked(viewer: Viewer) -> list[Comment]:
 def digest(circle: Circle, membership: Membership):
     viewer = viewer_for(circle, membership)
     items = unlocked(viewer)
+    # In reading order: chapter, then where in it (chapter-wide ones first), then when.
+    items.sort(key=lambda c: (c.chapter, -1 if c.paragraph is None else c.paragraph, c.id))
     by_chapter: dict[int, list[Comment]] = {}
     for comment in items:
         by_chapter.setdefault(comment.chapter, []).append(comment)

@@ -467,3 +467,20 @@ def test_the_dashboard_counts_read_as_sentences(app, circle):
         r'<span class="toc-meta">([^<]*)</span>', page(as_(app, "ada"), f"/c/{slug}")
     )
     assert "1 comment · 1 more unlocks as you read" in metas
+
+
+def test_the_digest_is_in_reading_order_with_times(app, circle):
+    slug = circle["slug"]
+    ids = [
+        write(app, circle, "olga", 3, "THIRD-CHAPTER", level=Position(3, 5)),
+        write(app, circle, "olga", 2, "SECOND-LATE-LINE", paragraph=40, level=Position(2, 40)),
+        write(app, circle, "olga", 2, "SECOND-WHOLE", level=Position(2, 50)),
+        write(app, circle, "olga", 2, "SECOND-EARLY-LINE", paragraph=3, level=Position(2, 3)),
+    ]
+    ada = as_(app, "ada")
+    ada.post(f"/works/{circle['work']}/progress", {"chapter": "3", "paragraph": "10"})
+    digest = page(ada, f"/c/{slug}/unlocked")
+    order = ["SECOND-WHOLE", "SECOND-EARLY-LINE", "SECOND-LATE-LINE", "THIRD-CHAPTER"]
+    assert [digest.index(text) for text in order] == sorted(digest.index(t) for t in order)
+    assert digest.count("<time datetime=") == len(ids)
+    assert "on ¶ 4" in digest and "on ¶ 41" in digest
