@@ -73,3 +73,19 @@ def test_a_passage_comment_posts_in_place(app, browser, live_server):
     focused = sam.evaluate("document.activeElement.innerText")
     assert "The market scene, again." in focused
     assert problems == []
+
+
+def test_an_opened_reply_can_be_cancelled_in_place(app, browser, live_server):
+    with app.app_context():
+        setup()
+    sam, problems = log_in(browser.new_context(), live_server, "sam")
+    sam.goto(live_server + "/c/thursday-readers/chapters/1")
+    comment = sam.locator("#thread li.comment").first
+    comment.get_by_role("link", name="Reply").first.click()
+    form = comment.locator(".reply-slot form").first
+    form.wait_for()
+    form.get_by_role("link", name="Cancel").click()
+    assert comment.locator(".reply-slot form").count() == 0
+    assert sam.evaluate("document.activeElement.id") == comment.get_attribute("id")
+    assert sam.url.endswith("/chapters/1")  # closed in place, no navigation
+    assert problems == []

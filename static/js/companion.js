@@ -1,14 +1,16 @@
 // Small progressive enhancements; every page works without this file.
 "use strict";
 
-// Don't let the 15-second thread refresh wipe a reply or edit someone is writing.
+// Don't let the 15-second thread refresh wipe a reply or edit someone is writing, or
+// has opened and means to write (an open reply or edit form, even while still empty).
 document.addEventListener("htmx:beforeRequest", (event) => {
   const source = event.detail.elt;
   if (!source.matches || !source.matches("[data-poll]")) return;
-  const busy = Array.from(source.querySelectorAll("textarea, input[type=text]")).some(
+  const writing = Array.from(source.querySelectorAll("textarea, input[type=text]")).some(
     (field) => field.value.trim() !== "" || field === document.activeElement
   );
-  if (busy) event.preventDefault();
+  const open = source.querySelector(".reply-slot form");
+  if (writing || open) event.preventDefault();
 });
 
 // Quote a passage: select text in the chapter, then "Quote" fills the chapter composer.
@@ -115,4 +117,19 @@ document.body.addEventListener("companion-focus", (event) => {
     target.setAttribute("tabindex", "-1");
   }
   target.focus({ preventScroll: true });
+});
+
+// "Cancel" on a reply, edit or report form opened under a comment: close it in place
+// (without script the link leads back to the comment's thread).
+document.addEventListener("click", (event) => {
+  const cancel = event.target.closest && event.target.closest("[data-cancel]");
+  const slot = cancel && cancel.closest(".reply-slot");
+  if (!slot) return;
+  event.preventDefault();
+  slot.replaceChildren();
+  const comment = slot.closest("li[id^='comment-']");
+  if (comment) {
+    comment.setAttribute("tabindex", "-1");
+    comment.focus({ preventScroll: true });
+  }
 });
