@@ -484,3 +484,13 @@ def test_the_digest_is_in_reading_order_with_times(app, circle):
     assert [digest.index(text) for text in order] == sorted(digest.index(t) for t in order)
     assert digest.count("<time datetime=") == len(ids)
     assert "on ¶ 4" in digest and "on ¶ 41" in digest
+
+
+def test_a_circle_chapter_links_straight_to_its_discussion(app, circle):
+    html = page(as_(app, "ada"), f"/c/{circle['slug']}/chapters/1")
+    start = html.index('<header class="chapter-header">')
+    header = html[start : html.index("</header>", start)]
+    assert '<a href="#thread">Go to the discussion</a>' in header
+    assert 'id="thread"' in html
+    public = page(as_(app, "ada"), f"/works/{circle['work']}/chapters/1")
+    assert "Go to the discussion" not in public  # no circle, no discussion
