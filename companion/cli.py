@@ -129,7 +129,6 @@ def _stored_detections(work_id: int) -> list:
     from sqlalchemy import select
 
     from .models import ContentWarning
-    from .warnings.detect import Detection
 
     rows = db.session.scalars(
         select(ContentWarning)
@@ -141,19 +140,7 @@ def _stored_detections(work_id: int) -> list:
             ContentWarning.label,
         )
     )
-    return [
-        Detection(
-            label=row.label,
-            severity=row.severity,
-            source=row.source,
-            confidence=row.confidence,
-            evidence=row.evidence,
-            chapter=row.chapter,
-            paragraph_start=row.paragraph_start,
-            paragraph_end=row.paragraph_end,
-        )
-        for row in rows
-    ]
+    return [row.detection() for row in rows]
 
 
 @warnings_group.command("detect")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, timedelta
 
 from flask_login import UserMixin
@@ -27,7 +28,7 @@ from .extensions import db
 from .importers import WorkData
 from .sanitize import paragraph_html, text_to_html
 from .spoilers import START, Position, Shape
-from .warnings.detect import detect_work
+from .warnings.detect import Detection, detect_work
 
 WORDS_PER_MINUTE = 230
 
@@ -124,19 +125,7 @@ class Work(db.Model):
             work.chapters.append(chapter)
         # Detection is part of the import: the warnings are in the same transaction as
         # the text, so a work is never readable without them.
-        work.content_warnings = [
-            ContentWarning(
-                chapter=d.chapter,
-                paragraph_start=d.paragraph_start,
-                paragraph_end=d.paragraph_end,
-                label=d.label,
-                severity=d.severity,
-                source=d.source,
-                confidence=d.confidence,
-                evidence=d.evidence[:2000],
-            )
-            for d in detect_work(data)
-        ]
+        work.content_warnings = [ContentWarning.stored(d) for d in detect_work(data)]
         db.session.add(work)
         return work, True
 
@@ -515,6 +504,9 @@ FLAG_STATES = ("pending", "confirmed", "dismissed")
 WARNING_MODES = ("off", "upfront", "chapter", "passage")
 
 
+EVIDENCE_CHARS = 2000  # what is kept of a detection's evidence
+
+
 class ContentWarning(db.Model):
     """Something a reader may want to be warned about, where it happens and who says so.
 
@@ -553,6 +545,16 @@ class ContentWarning(db.Model):
 
     flagged_by: Mapped[User | None] = relationship(foreign_keys=[flagged_by_id])
     circle: Mapped[Circle | None] = relationship()
+
+    @classmethod
+    def stored(cls, detection: Detection) -> ContentWarning:
+        """A detection as a row (evidence capped: it is kept for moderators, not shown)."""
+        row = cls(**asdict(detection))
+        row.evidence = detection.evidence[:EVIDENCE_CHARS]
+        return row
+
+    def detection(self) -> Detection:
+        return Detection(**{f.name: getattr(self, f.name) for f in fields(Detection)})
 
 
 class WarningPreference(db.Model):
