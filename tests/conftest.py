@@ -217,3 +217,12 @@ def browser_type_launch_args():
         "headless": True,
         "args": ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
     }
+
+
+def watch(page) -> list[str]:
+    """Collect a browser page's console errors and uncaught exceptions (CSP violations
+    are console errors); browser tests assert the list stays empty."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems

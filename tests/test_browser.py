@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import watch
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def watched(page):
     """The page, with every console error and failed request collected."""
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.problems = problems
+    page.problems = watch(page)
     return page
 
 

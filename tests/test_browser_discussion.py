@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from companion.demo import PASSWORD, setup
+from tests.conftest import watch
 
 pytestmark = pytest.mark.browser
 
 
 def log_in(context, base: str, name: str):
     page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    problems = watch(page)
     page.goto(base + "/login")
     page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from companion.models import Progress, User
-from tests.test_browser_circles import sign_up, watch
+from tests.conftest import watch
+from tests.test_browser_circles import sign_up
 
 pytestmark = pytest.mark.browser
 

@@ -7,14 +7,9 @@ import re
 
 import pytest
 
+from tests.conftest import watch
+
 pytestmark = pytest.mark.browser
-
-
-def watch(page) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
 
 
 def sign_up(page, base: str, name: str) -> None:
