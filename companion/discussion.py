@@ -174,7 +174,9 @@ def move(circle: Circle, membership: Membership):
     return move_place(
         circle.work_id,
         **circle_urls(circle),
-        # Asked after each move too: the viewer's progress is read afresh every time.
+        # Each reads the viewer's progress afresh: one grouped count before the move,
+        # the chapter's discussion (markers and their links) after it.
+        markers_of=lambda number: comments.marker_counts(viewer_for(circle, membership), number),
         discussion_of=lambda number: Discussion(circle, viewer_for(circle, membership), number),
     )
 

@@ -183,11 +183,12 @@ def move(work_id: int):
     return move_place(work_id)
 
 
-def move_place(work_id: int, chapter_url=None, move_url=None, discussion_of=None):
+def move_place(work_id: int, chapter_url=None, move_url=None, markers_of=None, discussion_of=None):
     """Move the reader's position: "I've finished this chapter", "I'm here", or moving as
-    they read. Inside a circle, `chapter_url`/`move_url` keep the answer's links there and
-    `discussion_of(chapter)`, asked before and after, tells which passage markers the
-    move changed (comments unlocked or hidden again), so they are swapped too."""
+    they read. Inside a circle, `chapter_url`/`move_url` keep the answer's links there;
+    `markers_of(chapter)` (visible comments per paragraph, before the move) and
+    `discussion_of(chapter)` (after it) tell which passage markers the move changed
+    (comments unlocked or hidden again), so those are swapped too."""
     chapter = find_chapter(work_id, request.form.get("chapter", type=int) or 0)
     paragraphs = paragraphs_of(chapter)
     index = request.form.get("paragraph", type=int)
@@ -210,7 +211,7 @@ def move_place(work_id: int, chapter_url=None, move_url=None, discussion_of=None
             return render_template("progress_confirm.html", **context)
         response = make_response(render_template("_partials/progress_confirm.html", **context))
         return focus_after_settle(response, "#progress button[type=submit]")
-    before = discussion_of(chapter.number) if discussion_of else None
+    markers_before = markers_of(chapter.number) if markers_of else None
     move_progress(current_user.id, work_id, target)
     db.session.commit()
     context = chapter_context(chapter, **urls)
@@ -221,7 +222,7 @@ def move_place(work_id: int, chapter_url=None, move_url=None, discussion_of=None
         return redirect(context["chapter_url"](chapter.number) + anchor)
     context["moved_from"] = current
     if discussion_of:
-        context |= {"discussion": discussion_of(chapter.number), "markers_before": before.markers}
+        context |= {"discussion": discussion_of(chapter.number), "markers_before": markers_before}
     response = render_template("_partials/progress_moved.html", **context)
     response = trigger(response, "progress-moved", {"chapter": target.chapter, "paragraph": index})
     if request.form.get("auto"):
