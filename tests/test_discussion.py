@@ -494,3 +494,14 @@ def test_a_circle_chapter_links_straight_to_its_discussion(app, circle):
     assert 'id="thread"' in html
     public = page(as_(app, "ada"), f"/works/{circle['work']}/chapters/1")
     assert "Go to the discussion" not in public  # no circle, no discussion
+
+
+def test_hidden_comments_beyond_the_moderator_stay_covered_until_revealed(app, circle):
+    ahead = write(app, circle, "olga", 2, "HIDDEN-AHEAD", level=Position(5, 0))
+    slug, cai = circle["slug"], as_(app, "cai")  # moderator at the end of chapter 3
+    assert cai.post(f"/c/{slug}/comments/{ahead}/hide").status_code == 302
+    queue = page(cai, f"/c/{slug}/moderation")
+    hidden = queue[queue.index('id="hidden-heading"') :]
+    assert "HIDDEN-AHEAD" not in queue and "Reveal it anyway" in hidden
+    assert f"reveal={ahead}" in hidden
+    assert "HIDDEN-AHEAD" in page(cai, f"/c/{slug}/moderation?reveal={ahead}")
