@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    LargeBinary,
     Date,
     ForeignKey,
     Index,
@@ -48,13 +49,32 @@ class Work(db.Model):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary_html: Mapped[str] = mapped_column(Text, default="")
     notes_html: Mapped[str] = mapped_column(Text, default="")
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fandoms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    relationships: Mapped[list[str]] = mapped_column(JSON, default=list)
+    characters: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(100), default="")
+    series: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stats: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    end_notes_html: Mapped[str] = mapped_column(Text, default="")
     source_format: Mapped[str] = mapped_column(String(20))
     source_name: Mapped[str] = mapped_column(String(500), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    # What identifies "the same work" across versions: the archive URL when the file has
+    # one, else normalized title and authors (see companion.library).
+    source_key: Mapped[str] = mapped_column(String(64), default="", index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     chapter_count: Mapped[int] = mapped_column(Integer, default=0)
+    # "public", or "private": readable only by its uploader and the members of circles
+    # reading it (companion.library.access decides, in one place).
+    visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public")
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     chapters: Mapped[list[Chapter]] = relationship(
         back_populates="work", order_by="Chapter.number", cascade="all, delete-orphan"
@@ -62,6 +82,16 @@ class Work(db.Model):
     content_warnings: Mapped[list[ContentWarning]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    versions: Mapped[list[WorkVersion]] = relationship(
+        back_populates="work",
+        order_by="WorkVersion.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == "private"
 
     @property
     def reading_minutes(self) -> int:
@@ -187,6 +217,31 @@ class Paragraph(db.Model):
     chapter: Mapped[Chapter] = relationship(back_populates="paragraphs")
 
 
+class WorkVersion(db.Model):
+    """One imported version of a work: the first import, then every re-import that changed
+    its text. `changes` says what the re-import did to anchors (matched, moved, fell back)."""
+
+    __tablename__ = "work_version"
+    __table_args__ = (UniqueConstraint("work_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_format: Mapped[str] = mapped_column(String(20))
+    source_name: Mapped[str] = mapped_column(String(500), default="")
+    chapter_count: Mapped[int] = mapped_column(Integer, default=0)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    imported_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    work: Mapped[Work] = relationship(back_populates="versions")
+    imported_by: Mapped[User | None] = relationship()
+
+
 def render_body(paragraphs: list[Paragraph]) -> str:
     """The chapter text as anchored paragraphs; the anchor is the paragraph's stable key."""
     return "\n".join(
@@ -298,6 +353,25 @@ class Membership(db.Model):
 
     def at_least(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class CircleWork(db.Model):
+    """A work on a circle's shelf besides the one it reads now (the next read, added by the
+    owner): its members may read it, even when it is private."""
+
+    __tablename__ = "circle_work"
+    __table_args__ = (UniqueConstraint("circle_id", "work_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    circle: Mapped[Circle] = relationship()
+    work: Mapped[Work] = relationship()
 
 
 class Invite(db.Model):
@@ -453,6 +527,9 @@ class Comment(db.Model):
     hidden_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None
     )
+    # Set by a re-import whose new text lost the paragraph this comment was about: the
+    # comment then sits with its chapter, and readers are told why.
+    anchor_note: Mapped[str | None] = mapped_column(String(300), default=None)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     revisions: Mapped[list[CommentRevision]] = relationship(
@@ -569,3 +646,44 @@ class WarningPreference(db.Model):
     mode: Mapped[str] = mapped_column(String(20), default="off")
     min_severity: Mapped[str] = mapped_column(String(20), default="mention")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- background jobs -------------------------------------------------------------------
+
+JOB_STATES = ("uploaded", "parsing", "parsed", "queued", "running", "done", "failed")
+
+
+class Job(db.Model):
+    """A long task the job queue runs (an import, a re-detection), with the state and
+    progress a page or the API polls. The queue (Huey) only carries the job's id; the truth
+    about a job is this row, so any machine's worker can run it and any server report it."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_user_created", "user_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, 0..100
+    # One line for the person who started it: what is happening, or why it failed.
+    message: Mapped[str] = mapped_column(String(500), default="")
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), default=None
+    )
+    circle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("circle.id", ondelete="SET NULL"), default=None
+    )
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), default=None
+    )
+    # Options the job was started with (format, title, private, circle name, …) and, once
+    # parsed, the preview shown before confirming.
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    preview: Mapped[dict | None] = mapped_column(JSON, default=None)
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    # The uploaded file itself, kept in the database (not on one machine's disk) until the
+    # job is done, so a worker on another machine can read it.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,22 +1,46 @@
 """Turning a file into `WorkData`: one module per format, chosen by name or sniffed.
 
-`load` is the single entry point; every failure is an `ImportFailed` with a one-line
-message meant for the person who gave us the file.
+`load` (a path) and `parse_bytes` (an upload) are the entry points; every failure is an
+`ImportFailed` with a one-line message meant for the person who gave us the file.
+
+Each format module has `parse(raw: bytes, name: str) -> WorkData` and
+`sniff(raw: bytes) -> bool`; `--format auto` asks them in `DETECTION_ORDER`.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
-from . import ao3_text
 from .base import ChapterData, ImportFailed, WorkData
 
-__all__ = ["FORMATS", "ChapterData", "ImportFailed", "WorkData", "load", "parse_bytes"]
+__all__ = [
+    "FORMATS",
+    "MAX_BYTES",
+    "ChapterData",
+    "ImportFailed",
+    "WorkData",
+    "detect_format",
+    "load",
+    "parse_bytes",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
-PARSERS = {"ao3-text": ao3_text.parse}
-# Part of the stable CLI; the formats without a parser yet are refused with a clear line.
-FORMATS = ("auto", "ao3-text", "ao3-html", "epub", "markdown")
+# Format name (part of the stable CLI) → module in this package.
+MODULES = {
+    "ao3-text": "ao3_text",
+    "ao3-html": "ao3_html",
+    "epub": "epub",
+    "markdown": "markdown",
+    "text": "plain_text",
+}
+FORMATS = ("auto", *MODULES)
+# Most specific first: a zip, an archive page, Markdown, pasted archive text, any text.
+DETECTION_ORDER = ("epub", "ao3-html", "markdown", "ao3-text", "text")
+
+
+def _module(fmt: str):
+    return import_module(f".{MODULES[fmt]}", __name__)
 
 
 def load(path: str | Path, fmt: str = "auto") -> WorkData:
@@ -31,25 +55,23 @@ def load(path: str | Path, fmt: str = "auto") -> WorkData:
     return parse_bytes(path.read_bytes(), path.name, fmt)
 
 
+def detect_format(raw: bytes) -> str:
+    for fmt in DETECTION_ORDER:
+        if _module(fmt).sniff(raw):
+            return fmt
+    raise ImportFailed("this is not a format Companion reads (archive HTML or EPUB, Markdown, text)")
+
+
 def parse_bytes(raw: bytes, name: str, fmt: str = "auto") -> WorkData:
     if fmt not in FORMATS:
         raise ImportFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if len(raw) > MAX_BYTES:
+        raise ImportFailed(f"{name}: too large ({len(raw) // 1024 // 1024} MB; limit 20 MB)")
     if not raw.strip():
         raise ImportFailed(f"{name}: the file is empty")
-    if b"\0" in raw[:8192]:
-        raise ImportFailed(f"{name}: this is a binary file, not text")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFailed(
-            f"{name}: not UTF-8 text (byte {error.start}); save it as UTF-8 and try again"
-        ) from None
-    if fmt == "auto":
-        fmt = "ao3-text"
-    parser = PARSERS.get(fmt)
-    if parser is None:
-        raise ImportFailed(f"the {fmt} format is not supported yet; use ao3-text")
-    try:
-        return parser(text, name)
+        if fmt == "auto":
+            fmt = detect_format(raw)
+        return _module(fmt).parse(raw, name)
     except ImportFailed as error:
         raise ImportFailed(f"{name}: {error}") from None

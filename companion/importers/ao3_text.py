@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from .base import ChapterData, ImportFailed, WorkData
+from .text_encoding import decode_text
 
 HEADING = re.compile(r"^Chapter\s+(\d+)(?:\s*[:.\-\u2013\u2014]\s*(.*))?$")
 CHAPTER_TEXT = re.compile(r"^(Chapter|Work) Text:?$")
@@ -43,7 +44,19 @@ HEADER_KEYS = {
 }
 
 
-def parse(text: str, source_name: str = "") -> WorkData:
+def parse(raw: bytes, source_name: str = "") -> WorkData:
+    return parse_text(decode_text(raw), source_name)
+
+
+def sniff(raw: bytes) -> bool:
+    try:
+        text = decode_text(raw[:200_000])
+    except ImportFailed:
+        return False
+    return looks_like(text) and any(CHAPTER_TEXT.match(line.strip()) for line in text.splitlines())
+
+
+def parse_text(text: str, source_name: str = "") -> WorkData:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     starts = _chapter_starts(lines)
     if not starts:

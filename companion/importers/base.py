@@ -24,7 +24,14 @@ class ChapterData:
     end_notes: str = ""
     # One entry per paragraph, plain text (importers of rich formats also fill html).
     paragraphs: list[str] = field(default_factory=list)
+    # Inline markup only (em, strong, a, br, span…): each entry is rendered inside a <p>.
+    # Untrusted: `companion.sanitize` cleans it when the work is stored.
     paragraph_html: list[str] | None = None
+    # Rich formats keep the notes' markup here (untrusted HTML, block level allowed); the
+    # plain-text fields above stay filled too, for detection and hashing.
+    summary_html: str | None = None
+    begin_notes_html: str | None = None
+    end_notes_html: str | None = None
 
     @property
     def word_count(self) -> int:
@@ -33,6 +40,7 @@ class ChapterData:
 
 @dataclass
 class WorkData:
+    # "" when the file carries no title: whoever imports it must give one.
     title: str
     chapters: list[ChapterData]
     source_format: str
@@ -40,14 +48,30 @@ class WorkData:
     authors: list[str] = field(default_factory=list)
     rating: str = ""
     archive_warnings: list[str] = field(default_factory=list)
+    # Freeform ("additional") tags; the other tag groups of an archive preface below.
     tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    fandoms: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    language: str = ""
+    series: list[str] = field(default_factory=list)
+    # The preface's stats line as given ("Published": "2020-01-01", "Chapters": "3/3", …).
+    stats: dict[str, str] = field(default_factory=dict)
+    # Where the file says the work lives (an archive's work URL); identifies a re-import.
+    source_url: str = ""
     summary: str = ""
     notes: str = ""
+    # The afterword's notes (after the last chapter), plain text.
+    end_notes: str = ""
+    summary_html: str | None = None
+    notes_html: str | None = None
+    end_notes_html: str | None = None
 
     def content_hash(self) -> str:
         """Hash of what a reader would read: the same text imported twice is one work."""
         digest = hashlib.sha256()
-        for part in (self.title, *self.authors):
+        for part in (self.title, *self.authors, *([self.end_notes] if self.end_notes else [])):
             digest.update(_normalize(part).encode() + b"\0")
         for chapter in self.chapters:
             for part in (

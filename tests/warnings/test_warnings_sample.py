@@ -68,7 +68,7 @@ def _parse_archive_text(text: str, source_name: str) -> WorkData:
 
 def _parser():
     try:
-        from companion.importers.ao3_text import parse
+        from companion.importers.ao3_text import parse_text as parse
     except ImportError:
         return _parse_archive_text
     return parse
