@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.importers import ImportFailed, parse_bytes
+from companion.importers import ImportFailed, load, parse_bytes
 from companion.models import Chapter, Paragraph, Work, anchor_keys
+from tests.conftest import SEED
 
 # (number, title, paragraphs, summary starts, begin notes starts, end notes starts,
 #  first paragraph starts, last paragraph starts)
@@ -43,6 +44,8 @@ STRUCTURE_LINES = ("Summary:", "Notes:", "Chapter Text", "(See the end of the ch
 def test_the_sample_work_has_eight_chapters(seed_data):
     assert [c.number for c in seed_data.chapters] == list(range(1, 9))
     assert seed_data.source_format == "ao3-text"
+    # Chapter pages carry no work title (nor does the file name): whoever imports gives one.
+    assert load(SEED).title == ""
 
 
 @pytest.mark.parametrize("expected", CHAPTERS, ids=[f"chapter-{c[0]}" for c in CHAPTERS])
@@ -115,12 +118,11 @@ def test_anchor_keys_survive_a_corrected_reimport():
 
 
 def test_importing_twice_finds_the_existing_work(cli, ctx):
-    from tests.conftest import SEED
-
-    first = cli("import", str(SEED))
+    first = cli("import", str(SEED), "--title", "Between Coping and Caring")
     assert first.exit_code == 0, first.output
     assert "8 chapters" in first.output and first.output.startswith("imported: work ")
-    second = cli("import", str(SEED))
+    assert "\u201cBetween Coping and Caring\u201d" in first.output
+    second = cli("import", str(SEED), "--title", "Between Coping and Caring")
     assert second.exit_code == 0
     assert second.output.startswith("already imported: work ")
     assert db.session.scalar(select(func.count(Work.id))) == 1
@@ -137,8 +139,12 @@ BAD_INPUTS = {
     "empty": b"",
     "whitespace": b"   \n\n  ",
     "binary": bytes(range(256)) * 8,
-    "no-chapters": b"Just some notes\nwith no chapter headings at all.\n",
-    "latin-1": "Chapter 1: Caf\xe9\nChapter Text\nd\xe9j\xe0 vu\n".encode("latin-1"),
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32),
+    "no-words": b"1234 5678\n----\n",
+    # Plain text is a work, but this one names no title and none was given.
+    "text-without-a-title": b"Just some notes\nwith no chapter headings at all.\n",
+    # 0x81 is no character in Windows-1252, and a C1 control in Latin-1.
+    "unreadable-encoding": b"Chapter 1: Caf\xe9\nChapter Text\nd\xe9j\xe0\x81 vu\n",
     "chapters-without-text": b"Chapter 1: Empty\nChapter Text\n\nChapter 2: Also\n",
 }
 
@@ -157,12 +163,11 @@ def test_bad_input_gets_one_clear_line_exit_2_and_stores_nothing(cli, ctx, tmp_p
     assert counts() == before
 
 
-def test_an_unsupported_format_is_refused_clearly(cli, ctx):
-    from tests.conftest import SEED
-
-    result = cli("import", str(SEED), "--format", "epub")
+def test_a_format_forced_on_the_wrong_file_is_refused_clearly(cli, ctx):
+    result = cli("import", str(SEED), "--format", "epub", "--title", "T")
     assert result.exit_code == 2
-    assert "not supported yet" in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and SEED.name in lines[0] and "EPUB" in lines[0]
     assert counts() == (0, 0, 0)
 
 
@@ -176,6 +181,10 @@ def test_a_failing_store_leaves_nothing_half_way(ctx, seed_data, monkeypatch):
     assert counts() == (0, 0, 0)
 
 
-def test_parse_errors_are_import_failures():
+def test_a_word_of_text_is_a_work_but_not_pasted_archive_text():
+    work = parse_bytes(b"hello", "x.txt")
+    assert (work.source_format, [c.paragraphs for c in work.chapters]) == ("text", [["hello"]])
     with pytest.raises(ImportFailed, match="no chapters found"):
-        parse_bytes(b"hello", "x.txt")
+        parse_bytes(b"hello", "x.txt", "ao3-text")
+    with pytest.raises(ImportFailed, match="no 'Chapter Text' line"):
+        parse_bytes(b"Chapter 1: One\nFirst.\n", "x.txt", "ao3-text")

@@ -13,6 +13,7 @@ from importlib import import_module
 from pathlib import Path
 
 from .base import ChapterData, ImportFailed, WorkData
+from .text_encoding import decode_text
 
 __all__ = [
     "FORMATS",
@@ -56,10 +57,15 @@ def load(path: str | Path, fmt: str = "auto") -> WorkData:
 
 
 def detect_format(raw: bytes) -> str:
+    """The first format in DETECTION_ORDER that recognises `raw`; plain text, the last,
+    takes any text, so a refusal here says why the file is not text."""
     for fmt in DETECTION_ORDER:
         if _module(fmt).sniff(raw):
             return fmt
-    raise ImportFailed("this is not a format Companion reads (archive HTML or EPUB, Markdown, text)")
+    decode_text(raw)  # raises with the reason: binary, an image, an unknown encoding…
+    raise ImportFailed(
+        "this is not a format Companion reads (archive HTML or EPUB, Markdown, text)"
+    )
 
 
 def parse_bytes(raw: bytes, name: str, fmt: str = "auto") -> WorkData:
@@ -67,8 +73,10 @@ def parse_bytes(raw: bytes, name: str, fmt: str = "auto") -> WorkData:
         raise ImportFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if len(raw) > MAX_BYTES:
         raise ImportFailed(f"{name}: too large ({len(raw) // 1024 // 1024} MB; limit 20 MB)")
-    if not raw.strip():
+    if not raw:
         raise ImportFailed(f"{name}: the file is empty")
+    if not raw.strip():
+        raise ImportFailed(f"{name}: the file holds nothing but blank space")
     try:
         if fmt == "auto":
             fmt = detect_format(raw)

@@ -15,7 +15,11 @@ Each chapter looks like this, with the summary, notes and end notes optional:
     end notes
 
 A few "Key: value" lines before the first chapter (Title:, Author:, Rating:, Archive
-Warning:, Additional Tags:) fill in the work's metadata when they are present.
+Warning:, Additional Tags:) fill in the work's metadata when they are present. Chapter pages
+carry no work title, so without a "Title:" line the title is "" and the person importing the
+file gives one.
+
+Parser: our own line reader over `re`: the pasted page is lines, its markers are fixed words.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import re
 
 from .base import ChapterData, ImportFailed, WorkData
-from .text_encoding import decode_text
+from .text_encoding import decode_prefix, decode_text
 
 HEADING = re.compile(r"^Chapter\s+(\d+)(?:\s*[:.\-\u2013\u2014]\s*(.*))?$")
 CHAPTER_TEXT = re.compile(r"^(Chapter|Work) Text:?$")
@@ -50,7 +54,7 @@ def parse(raw: bytes, source_name: str = "") -> WorkData:
 
 def sniff(raw: bytes) -> bool:
     try:
-        text = decode_text(raw[:200_000])
+        text = decode_prefix(raw)
     except ImportFailed:
         return False
     return looks_like(text) and any(CHAPTER_TEXT.match(line.strip()) for line in text.splitlines())
@@ -61,6 +65,10 @@ def parse_text(text: str, source_name: str = "") -> WorkData:
     starts = _chapter_starts(lines)
     if not starts:
         raise ImportFailed("no chapters found: expected a line like 'Chapter 1: Title'")
+    if not any(CHAPTER_TEXT.match(line.strip()) for line in lines):
+        raise ImportFailed(
+            "this is not text copied from archive chapter pages: no 'Chapter Text' line"
+        )
     header = _parse_header(lines[: starts[0]])
     chapters = []
     for i, start in enumerate(starts):
@@ -69,7 +77,7 @@ def parse_text(text: str, source_name: str = "") -> WorkData:
     if not any(chapter.paragraphs for chapter in chapters):
         raise ImportFailed("the chapters have no text")
     return WorkData(
-        title=header.get("title") or _title_from_name(source_name),
+        title=header.get("title", ""),
         authors=_split_list(header.get("authors", "")),
         rating=header.get("rating", ""),
         archive_warnings=_split_list(header.get("archive_warnings", "")),
@@ -144,13 +152,3 @@ def _join(lines: list[str]) -> str:
 
 def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _title_from_name(source_name: str) -> str:
-    """Archive chapter pages carry no work title; the file name is the best we have, unless
-    it is only a generated id."""
-    stem = re.sub(r"\.[^.]+$", "", source_name)
-    words = re.sub(r"[_\-]+", " ", stem).strip()
-    if not words or re.fullmatch(r"[\d\s]*[0-9a-f]{8,}[\d\s]*|\d+", words):
-        return "Untitled work"
-    return words
