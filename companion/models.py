@@ -11,11 +11,11 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
-    LargeBinary,
     Date,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -27,9 +27,8 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from .extensions import db
 from .importers import WorkData
-from .sanitize import paragraph_html, text_to_html
 from .spoilers import START, Position, Shape
-from .warnings.detect import Detection, detect_work
+from .warnings.detect import Detection
 
 WORDS_PER_MINUTE = 230
 
@@ -63,7 +62,8 @@ class Work(db.Model):
     # What identifies "the same work" across versions: the archive URL when the file has
     # one, else normalized title and authors (see companion.library).
     source_key: Mapped[str] = mapped_column(String(64), default="", index=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique: two circles may each hold a private copy of the same text.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     chapter_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -109,55 +109,13 @@ class Work(db.Model):
         return Shape(tuple(count for _, count in counts))
 
     @classmethod
-    def by_hash(cls, content_hash: str) -> Work | None:
-        return db.session.scalar(select(cls).where(cls.content_hash == content_hash))
-
-    @classmethod
     def store(cls, data: WorkData) -> tuple[Work, bool]:
-        """The existing work for this content, or a new one; (work, created).
+        """Kept for older callers: `companion.library.store_work`, uncommitted; (work,
+        created). New code calls `store_work`."""
+        from .library.store import store_work
 
-        Adds to the session without committing, so the caller decides the transaction."""
-        content_hash = data.content_hash()
-        if existing := cls.by_hash(content_hash):
-            return existing, False
-        work = cls(
-            title=data.title,
-            authors=data.authors,
-            rating=data.rating,
-            archive_warnings=data.archive_warnings,
-            tags=data.tags,
-            summary_html=text_to_html(data.summary),
-            notes_html=text_to_html(data.notes),
-            source_format=data.source_format,
-            source_name=data.source_name,
-            content_hash=content_hash,
-            word_count=sum(chapter.word_count for chapter in data.chapters),
-            chapter_count=len(data.chapters),
-        )
-        for chapter_data in data.chapters:
-            chapter = Chapter(
-                number=chapter_data.number,
-                title=chapter_data.title,
-                summary_html=text_to_html(chapter_data.summary),
-                begin_notes_html=text_to_html(chapter_data.begin_notes),
-                end_notes_html=text_to_html(chapter_data.end_notes),
-                word_count=chapter_data.word_count,
-            )
-            keys = anchor_keys(chapter_data.paragraphs)
-            htmls = chapter_data.paragraph_html or [None] * len(chapter_data.paragraphs)
-            chapter.paragraphs = [
-                Paragraph(index=i, text=text, html=paragraph_html(text, html), anchor_key=key)
-                for i, (text, html, key) in enumerate(
-                    zip(chapter_data.paragraphs, htmls, keys, strict=True)
-                )
-            ]
-            chapter.body_html = render_body(chapter.paragraphs)
-            work.chapters.append(chapter)
-        # Detection is part of the import: the warnings are in the same transaction as
-        # the text, so a work is never readable without them.
-        work.content_warnings = [ContentWarning.stored(d) for d in detect_work(data)]
-        db.session.add(work)
-        return work, True
+        result = store_work(data, commit=False)
+        return result.work, result.created
 
 
 class Chapter(db.Model):
@@ -253,6 +211,12 @@ def reading_minutes(words: int) -> int:
     return max(1, round(words / WORDS_PER_MINUTE))
 
 
+def anchor_words(text: str) -> list[str]:
+    """What a paragraph's anchor is made of: its words, lowercased, without punctuation or
+    spacing (re-import matching compares paragraphs by the same words)."""
+    return re.findall(r"\w+", text.lower())
+
+
 def anchor_keys(paragraphs: list[str]) -> list[str]:
     """A key per paragraph derived from its words, not its position: inserting or removing
     a paragraph elsewhere, or fixing punctuation and case, leaves the key unchanged, so
@@ -260,7 +224,7 @@ def anchor_keys(paragraphs: list[str]) -> list[str]:
     keys: list[str] = []
     seen: dict[str, int] = {}
     for text in paragraphs:
-        words = " ".join(re.findall(r"\w+", text.lower()))
+        words = " ".join(anchor_words(text))
         key = hashlib.blake2s(words.encode(), digest_size=4).hexdigest()
         seen[key] = seen.get(key, 0) + 1
         keys.append(key if seen[key] == 1 else f"{key}-{seen[key]}")

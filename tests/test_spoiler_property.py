@@ -45,7 +45,7 @@ class Discussion(RuleBasedStateMachine):
     def setup(self):
         empty_database(self.app)
         with self.app.app_context():
-            work, _ = import_work(parse_bytes(WORK, "small.txt"))
+            work, _ = import_work(parse_bytes(WORK, "small.txt"), title="A small work")
             users = [accounts.create_user(name, "a long enough password") for name in MEMBERS]
             db.session.flush()
             circle = create_circle(users[0], "Property", work)

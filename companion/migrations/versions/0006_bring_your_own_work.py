@@ -95,6 +95,9 @@ def upgrade():
         batch_op.add_column(sa.Column('uploaded_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('updated_at', sa.DateTime(), server_default=sa.func.current_timestamp(), nullable=False))
         batch_op.create_index(batch_op.f('ix_work_source_key'), ['source_key'], unique=False)
+        # Two circles may each hold a private copy of the same text.
+        batch_op.drop_constraint(batch_op.f('uq_work_content_hash'), type_='unique')
+        batch_op.create_index(batch_op.f('ix_work_content_hash'), ['content_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_uploaded_by_id'), ['uploaded_by_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_work_uploaded_by_id_user_account'), 'user_account', ['uploaded_by_id'], ['id'], ondelete='SET NULL')
 
@@ -113,6 +116,8 @@ def downgrade():
     with op.batch_alter_table('work', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_work_uploaded_by_id_user_account'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_work_uploaded_by_id'))
+        batch_op.drop_index(batch_op.f('ix_work_content_hash'))
+        batch_op.create_unique_constraint(batch_op.f('uq_work_content_hash'), ['content_hash'])
         batch_op.drop_index(batch_op.f('ix_work_source_key'))
         batch_op.drop_column('updated_at')
         batch_op.drop_column('uploaded_by_id')
