@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from . import accounts, circles, comments, warning_prefs
 from .extensions import db
+from .library import access
 from .models import Circle, Comment, Progress, Work, move_progress
 from .reading import find_chapter, paragraphs_of, shape_of
 from .spoilers import Position
@@ -85,17 +86,19 @@ def work_json(work: Work) -> dict:
     }
 
 
+def caller_id() -> int | None:
+    return g.api_user.id if g.api_user is not None else None
+
+
 @bp.get("/works")
 def works():
-    rows = db.session.scalars(select(Work).order_by(Work.title, Work.id))
+    rows = db.session.scalars(access.readable_works(caller_id()))
     return jsonify(works=[work_json(w) for w in rows])
 
 
 @bp.get("/works/<int:work_id>")
 def work(work_id: int):
-    work = db.session.get(Work, work_id)
-    if work is None:
-        abort(404, "No work with that id.")
+    work = access.readable_work_or_404(work_id, caller_id())
     data = work_json(work) | {
         "archive_warnings": work.archive_warnings,
         "tags": work.tags,
@@ -110,7 +113,7 @@ def work(work_id: int):
 
 @bp.get("/works/<int:work_id>/chapters/<int:number>")
 def chapter(work_id: int, number: int):
-    chapter = find_chapter(work_id, number)
+    chapter = access.readable_chapter_or_404(work_id, number, caller_id())
     paragraphs = paragraphs_of(chapter)
     progress = Progress.of(g.api_user.id, work_id) if g.api_user else None
     finished = progress is not None and progress >= Position(number, len(paragraphs) - 1)
@@ -142,10 +145,16 @@ def my_warnings():
 
 
 @bp.put("/works/<int:work_id>/progress")
-@token_required
 def progress(work_id: int):
+    # A private work is missing for whoever may not read it, with a token or without.
+    access.readable_work_or_404(work_id, caller_id())
+    return move_my_progress(work_id)
+
+
+@token_required
+def move_my_progress(work_id: int):
     data = body()
-    chapter = find_chapter(work_id, field(data, "chapter", int))
+    chapter = access.readable_chapter_or_404(work_id, field(data, "chapter", int), caller_id())
     index = field(data, "paragraph", int)
     if not 0 <= index < len(paragraphs_of(chapter)):
         abort(400, "That paragraph isn't in this chapter.")
@@ -162,9 +171,7 @@ def create_circle():
     name = field(data, "name", str).strip()
     if not 2 <= len(name) <= 80:
         abort(400, "A circle's name is 2 to 80 characters.")
-    work = db.session.get(Work, field(data, "work_id", int))
-    if work is None:
-        abort(404, "No work with that id.")
+    work = access.readable_work_or_404(field(data, "work_id", int), caller_id())
     circle = circles.create_circle(g.api_user, name, work)
     db.session.commit()
     return jsonify(circle_json(circle)), 201
@@ -342,3 +349,6 @@ def openapi():
     from .openapi import document
 
     return jsonify(document())
+
+
+from .jobs import api as _jobs_api  # noqa: E402, F401  (POST /works, GET /jobs/<id>)

@@ -18,6 +18,7 @@ from . import charts, comments
 from .accounts import token_hash
 from .extensions import db, login_manager
 from .forms import CircleForm, InviteForm, ScheduleForm
+from .library import access, shelf
 from .models import (
     Circle,
     Invite,
@@ -147,10 +148,10 @@ def accept_invite(token: str, user: User) -> Circle:
 @login_required
 def mine():
     form = CircleForm()
-    works = db.session.scalars(select(Work).order_by(Work.title)).all()
+    works = db.session.scalars(access.readable_works(current_user.id)).all()
     form.work_id.choices = [(w.id, w.title) for w in works]
     if form.validate_on_submit():
-        work = db.session.get(Work, form.work_id.data)
+        work = access.readable_work_or_404(form.work_id.data, current_user.id)
         circle = create_circle(current_user, form.name.data, work)
         db.session.commit()
         flash(f"Circle “{circle.name}” created. Invite your friends below.")
@@ -235,6 +236,7 @@ def dashboard(circle: Circle, membership: Membership):
         invites=invites,
         invite_form=InviteForm(),
         schedule_form=schedule_form(circle),
+        shelf=shelf.shelf_of(circle.id),
         new_invite=session.pop("new_invite", None),
         now=utcnow(),
     )

@@ -4,7 +4,8 @@ version and then served from memory.
 A visitor who sends no cookie and no credentials has no progress, no circle, no warning
 preferences and no session, so the reading pages they get depend on the URL and the
 work's content only. Such a page is rendered once per worker and kept with the version
-it was rendered from (the work's content hash); at most once a second a hit re-reads the
+it was rendered from (the work's content, details and visibility; a private work has
+none, so its pages are never kept); at most once a second a hit re-reads the
 version with one small query, so a work imported or removed by another process shows up
 within a second. Anything personal (a cookie, an Authorization header, an htmx request,
 a query string) bypasses the cache entirely, and a response is stored only when it is a
@@ -59,6 +60,10 @@ class PageCache:
             self._pages.move_to_end(key)
             while len(self._pages) > self.max_pages:
                 self._pages.popitem(last=False)
+
+    def discard(self, key: Hashable) -> None:
+        with self._lock:
+            self._pages.pop(key, None)
 
     def paths(self) -> list[str]:
         with self._lock:
@@ -118,6 +123,8 @@ def same_for_everyone(version: Callable[..., Hashable | None]):
                 return _serve(page)
             current = version(**view_args)
             if current is None:
+                # Gone, or no longer anyone's to see (made private): drop the copy now.
+                pages.discard(key)
                 return view(**view_args)
             if page is not None and page.version == current:
                 page.checked_at = now

@@ -15,13 +15,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
+from .extensions import db, login_manager
 from .htmx import focus_after_settle, is_htmx, trigger
+from .library import access
 from .models import Chapter, Paragraph, Progress, Work, move_progress
 from .pagecache import same_for_everyone
 from .spoilers import START, Position, Shape
@@ -77,29 +78,27 @@ def reader_progress(work_id: int) -> Position | None:
 
 @bp.get("/")
 def library():
-    works = db.session.scalars(select(Work).order_by(Work.title, Work.id)).all()
+    # Public works and the private ones this reader's circles read (or they uploaded).
+    works = db.session.scalars(access.readable_works(access.reader_id())).all()
     return render_template("library.html", works=works)
 
 
-def work_version(work_id: int, **_) -> str | None:
-    """What an anonymous visitor's reading pages of a work depend on: its content."""
-    return db.session.scalar(select(Work.content_hash).where(Work.id == work_id))
+def work_version(work_id: int, **_):
+    """What an anonymous visitor's reading pages of a work depend on (None: private)."""
+    return access.anonymous_version(work_id)
 
 
 @bp.get("/works/<int:work_id>")
 @same_for_everyone(work_version)
 def work(work_id: int):
-    work = db.session.scalar(
-        select(Work).where(Work.id == work_id).options(selectinload(Work.chapters))
-    )
-    if work is None:
-        abort(404, "We couldn't find that work.")
-    user_id = current_user.id if current_user.is_authenticated else None
+    user_id = access.reader_id()
+    work = access.readable_work_or_404(work_id, user_id, selectinload(Work.chapters))
     upfront = [w for w in warnings_gate.warnings_for(user_id, work_id) if w.shown_on("work")]
     return render_template(
         "work.html",
         work=work,
         progress=reader_progress(work_id),
+        can_edit=access.can_edit(user_id, work),
         upfront_warnings=warnings_gate.summarize(upfront),
         # Asked until the reader saves any choice, "tell me nothing" included.
         ask_about_warnings=user_id is not None and not warnings_gate.has_chosen(user_id),
@@ -110,7 +109,7 @@ def work(work_id: int):
 @same_for_everyone(work_version)
 def chapter(work_id: int, number: int):
     # Opening a chapter never moves progress (rule 6): this view only reads.
-    chapter = find_chapter(work_id, number)
+    chapter = access.readable_chapter_or_404(work_id, number, access.reader_id())
     return render_template("chapter.html", **chapter_context(chapter))
 
 
@@ -178,8 +177,11 @@ def warnings_context(chapter: Chapter, paragraphs: tuple[ParagraphView, ...]) ->
 
 
 @bp.post("/works/<int:work_id>/progress")
-@login_required
 def move(work_id: int):
+    # A private work is missing for whoever may not read it, signed in or not.
+    access.readable_work_or_404(work_id, access.reader_id())
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     return move_place(work_id)
 
 
@@ -189,7 +191,8 @@ def move_place(work_id: int, chapter_url=None, move_url=None, markers_of=None, d
     `markers_of(chapter)` (visible comments per paragraph, before the move) and
     `discussion_of(chapter)` (after it) tell which passage markers the move changed
     (comments unlocked or hidden again), so those are swapped too."""
-    chapter = find_chapter(work_id, request.form.get("chapter", type=int) or 0)
+    number = request.form.get("chapter", type=int) or 0
+    chapter = access.readable_chapter_or_404(work_id, number, current_user.id)
     paragraphs = paragraphs_of(chapter)
     index = request.form.get("paragraph", type=int)
     if index is None or not 0 <= index < len(paragraphs):

@@ -128,9 +128,48 @@ def seed_data():
 @pytest.fixture
 def work(app, seed_data):
     """The sample work, imported through the same path as `companion import`."""
+    from companion.demo import SAMPLE_TITLE
+
     with app.app_context():
-        work, _ = import_work(seed_data)
+        # The pasted chapter pages carry no title: the demo's, as `companion demo` gives it.
+        work, _ = import_work(seed_data, title=SAMPLE_TITLE)
         return work.id
+
+
+@pytest.fixture
+def small_work(app):
+    """small_work("Title", "A sentence only this work has.", private=True, uploader_id=uid)
+    → the id of a short work in our own words (two chapters unless `chapters=`), stored
+    through `store_work` like every import; other keyword arguments set WorkData fields."""
+    from companion.importers import ChapterData, WorkData
+    from companion.library import store_work
+
+    def make(title: str, sentence: str = "", *, private: bool = False,
+             uploader_id: int | None = None, chapters: int = 2, **fields) -> int:  # fmt: skip
+        data = WorkData(
+            title=title,
+            source_format="markdown",
+            source_name=f"{title.lower().replace(' ', '-')}.md",
+            authors=fields.pop("authors", ["Wren Alder"]),
+            chapters=[
+                ChapterData(
+                    number=n,
+                    title=f"Part {n}",
+                    paragraphs=[
+                        f"Part {n} began as the others had, with the tide over the flats.",
+                        *([sentence] if sentence and n == 1 else []),
+                        "Nobody on the pier said what they were all thinking.",
+                    ],
+                )
+                for n in range(1, chapters + 1)
+            ],
+            **fields,
+        )
+        with app.app_context():
+            result = store_work(data, private=private, uploader_id=uploader_id)
+            return result.work.id
+
+    return make
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from companion import comments
 from companion.circles import create_circle, create_invite
 from companion.extensions import db
+from companion.library import shelf
 from companion.models import (
     Circle,
     ContentWarning,
@@ -30,10 +31,12 @@ RANK = {"member": 0, "moderator": 1, "owner": 2}
 
 
 @pytest.fixture
-def club(app, work, make_user):
-    """A circle with an owner, a moderator, two members and an invite; plus an outsider
-    who owns a circle of their own. Returns names and ids for URLs."""
+def club(app, work, make_user, small_work):
+    """A circle with an owner, a moderator, two members, an invite and a private work on
+    its shelf; plus an outsider who owns a circle of their own. Returns names and ids for
+    URLs."""
     ids = {name: make_user(name) for name in ["olive", "mona", "mel", "tess", "otto"]}
+    next_read = small_work("Shelf Read", private=True, uploader_id=ids["olive"])
     with app.app_context():
         users = {name: db.session.get(User, uid) for name, uid in ids.items()}
         book = db.session.get(Work, work)
@@ -60,8 +63,10 @@ def club(app, work, make_user):
             flagged_by_id=ids["tess"],
         )  # fmt: skip
         db.session.add(flag)
+        shelf.add_to_shelf(circle.id, next_read, ids["olive"])
         db.session.commit()
         return {
+            "next_read": next_read,
             "slug": circle.slug,
             "name": circle.name,
             "work": work,
@@ -131,6 +136,7 @@ def test_access_matrix(app, club, path, endpoint, method, role):
         .replace("<int:flag_id>", str(club["flag_id"]))
         .replace("<int:number>", "1")
         .replace("<int:index>", "2")
+        .replace("<int:work_id>", str(club["next_read"]))
     )
     assert "<" not in url, f"add a value for {path}"
     client = as_role(app, role)
@@ -145,7 +151,8 @@ def test_access_matrix(app, club, path, endpoint, method, role):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     elif role == "outsider":
         assert response.status_code == 404
-        assert club["name"] not in response.get_data(as_text=True)
+        body = response.get_data(as_text=True)
+        assert club["name"] not in body and "Shelf Read" not in body  # nor its private work
     elif RANK[role] < RANK[required]:
         assert response.status_code == 403
     else:
