@@ -49,12 +49,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
 
     from . import api, auth, circles, discussion, reading, warning_prefs
+    from .jobs import queue as job_queue
+    from .jobs import views as job_views
+    from .library import views as library_views
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(circles.bp)
     app.register_blueprint(discussion.bp)
     app.register_blueprint(warning_prefs.bp)
+    app.register_blueprint(library_views.bp)
+    app.register_blueprint(job_views.bp)
+    job_queue.init_app(app)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens only, never cookies: nothing to forge
     return app

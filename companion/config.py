@@ -1,7 +1,7 @@
 """Configuration: safe defaults, overridden from the environment.
 
 DATABASE_URL  PostgreSQL (postgresql://…) instead of SQLite under instance/
-REDIS_URL     shared rate-limit storage and caches across workers
+REDIS_URL     shared rate-limit storage, caches and the job queue across workers
 SECRET_KEY    session signing key; generated once into instance/secret_key otherwise
 COMPANION_SECURE_COOKIES=1   mark cookies Secure (set it when served over https)
 """
@@ -56,5 +56,13 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "REDIS_URL": redis_url,
+        # The job queue (companion.jobs.queue): Huey on Redis when REDIS_URL is set, else
+        # on this SQLite file. None: run jobs inline (Huey's immediate mode) when TESTING.
+        "HUEY_SQLITE_PATH": str(Path(instance_path) / "huey.sqlite3"),
+        "HUEY_IMMEDIATE": None,
+        # A job still "running" this long after its last progress report died with its
+        # worker (a killed process never says so); its page then says it stopped.
+        "JOB_STALE_SECONDS": 600,
+        "UPLOAD_RATE_LIMIT": "20 per hour",
         "TEMPLATES_AUTO_RELOAD": False,
     }

@@ -46,6 +46,10 @@ def document() -> dict:
             "id": INT, "title": STR, "authors": {"type": "array", "items": STR},
             "rating": STR, "chapters": INT, "words": INT, "url": STR,
         },
+        # Made up: examples never name a real work (a private one least of all).
+        "examples": [{"id": 1, "title": "An Example Work", "authors": ["A. Writer"],
+                      "rating": "General Audiences", "chapters": 3, "words": 12000,
+                      "url": "https://companion.example/works/1"}],
     }
     member = {
         "type": "object",
@@ -95,6 +99,33 @@ def document() -> dict:
     }
     preferences = {"type": "object", "properties": {
         "preferences": {"type": "array", "items": _ref("WarningPreference")}}}
+    job = {
+        "type": "object",
+        "properties": {
+            "id": STR,
+            "state": {"enum": ["uploaded", "parsing", "parsed", "queued", "running", "done",
+                               "failed"]},
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "message": {"type": "string", "description": "what is happening, or (failed) the "
+                        "one-line reason; nothing was stored then"},
+            "work_id": {"type": ["integer", "null"], "description": "set once done"},
+        },
+        "examples": [{"id": "5f0c2a9d41e37b68a0d1c4e2f9b7a315", "state": "done",
+                      "progress": 100, "message": "Imported.", "work_id": 7}],
+    }
+    upload = {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "archive HTML or EPUB, Markdown or text; 20 MB at most"},
+            "title": {"type": "string", "maxLength": 500,
+                      "description": "required when the file carries no title"},
+            "circle": {"type": "string", "description": "slug of a circle you own: the work "
+                       "joins its shelf"},
+            "private": {"type": "boolean", "description": "readable only by the circles "
+                        "reading it and you; default true with `circle`, else false"},
+        },
+    }
     work_id, number, slug = _param("work_id", INT), _param("n", INT), _param("slug", STR)
     return {
         "openapi": "3.1.0",
@@ -119,18 +150,43 @@ def document() -> dict:
                             "level": _ref("Position"), "level_label": STR,
                             "created_at": STR, "edited": {"type": "boolean"},
                             "deleted": {"type": "boolean"}, "hidden": {"type": "boolean"}}},
-                        "Chapter": chapter, "Warning": warning,
+                        "Chapter": chapter, "Warning": warning, "Job": job,
                         "WarningPreference": preference, "Error": {"type": "object", "properties": {
                             "error": STR, "status": INT}}},
             "responses": {"Error": _json(_ref("Error"), "A message meant for people")},
         },
         "paths": {
             "/works": {"get": {
-                "summary": "The library", "security": OPTIONAL_AUTH,
+                "summary": "The library: public works, and the private ones you may read",
+                "security": OPTIONAL_AUTH,
                 "responses": {"200": _json({"type": "object", "properties": {
-                    "works": {"type": "array", "items": _ref("Work")}}})}}},
+                    "works": {"type": "array", "items": _ref("Work")}}})}},
+                "post": {
+                    "summary": "Upload a work; it is imported in the background (no preview "
+                               "step): poll the job at the Location header",
+                    "security": AUTH,
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {
+                        "schema": upload,
+                        "example": {"file": "(the file)", "title": "An Example Work",
+                                    "circle": "thursday-readers-1a2b3c", "private": True}}}},
+                    "responses": {
+                        "202": {"description": "Accepted: the job, at the Location header",
+                                "headers": {"Location": {"schema": STR}},
+                                "content": {"application/json": {"schema": _ref("Job"),
+                                    "example": {"id": "5f0c2a9d41e37b68a0d1c4e2f9b7a315",
+                                                "state": "queued", "progress": 0,
+                                                "message": "Waiting for a worker…",
+                                                "work_id": None}}}},
+                        **ERRORS, "403": {"$ref": "#/components/responses/Error"},
+                        "413": {"$ref": "#/components/responses/Error"},
+                        "429": {"$ref": "#/components/responses/Error"}}}},
+            "/jobs/{job_id}": {"get": {
+                "summary": "An upload's state and progress (your own jobs only; 404 otherwise)",
+                "parameters": [_param("job_id", STR)], "security": AUTH,
+                "responses": {"200": _json(_ref("Job")), **ERRORS}}},
             "/works/{work_id}": {"get": {
-                "summary": "A work, its contents and (with a token) your position",
+                "summary": "A work, its contents and (with a token) your position; a private "
+                           "work you may not read is a 404, like a missing one",
                 "parameters": [work_id], "security": OPTIONAL_AUTH,
                 "responses": {"200": _json(_ref("Work")), **ERRORS}}},
             "/works/{work_id}/chapters/{n}": {"get": {
