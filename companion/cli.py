@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
 from .extensions import db
-from .importers import FORMATS, ImportFailed, load
+from .importers import FORMATS, ImportFailed, WorkData, load
+from .jobs.cli import worker_command
+from .jobs.queue import queue_of
+from .library import StoreResult, store_work
+from .library.store import Progress as ProgressCallback
+
+if TYPE_CHECKING:
+    from .models import Work
+
+# An import shorter than this never shows a progress bar, even on a terminal.
+SHOW_PROGRESS_AFTER = 0.3
 
 
 def fail(message: str) -> None:
@@ -28,32 +44,183 @@ def main() -> None:
 @main.command("import")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True)
+@click.option("--title", help="The work's title: for a file that carries none, or to replace it.")
+@click.option("--private", is_flag=True, help="Readable only by its owner and their circles.")
+@click.option(
+    "--owner",
+    metavar="NAME",
+    help="The account the work belongs to: it may read (if private) and edit it.",
+)
 @with_appcontext
-def import_command(path: Path, fmt: str) -> None:
-    """Import a work from PATH; prints its id, title and chapter count."""
+def import_command(
+    path: Path, fmt: str, title: str | None, private: bool, owner: str | None
+) -> None:
+    """Import a work from PATH, a file or a folder of files (each one a work).
+
+    Prints each work's id, title and chapter count; a folder ends with a summary table.
+    Exit status 2 when any file failed (the others are still imported)."""
     from .database import upgrade
+    from .models import User
 
+    files = _files_to_import(path)
+    if title is not None and not title.strip():
+        fail("--title is empty")
+    if title and len(files) > 1:
+        fail(f"--title names one work, and {path} holds {len(files)} files; import them one by one")
+    if private and not owner:
+        fail("--private needs --owner NAME: a private work is read by its owner and their circles")
     upgrade()
+    owner_id = None
+    if owner:
+        account = User.by_name(owner)
+        if account is None:
+            fail(f"no user named {owner!r}; create one with 'companion user create {owner}'")
+        owner_id = account.id
+    outcomes = [_import_one(file, fmt, title, private, owner_id) for file in files]
+    if len(files) > 1:
+        _print_summary(outcomes)
+    if any(outcome.error for outcome in outcomes):
+        sys.exit(2)
+
+
+@dataclass
+class _Outcome:
+    """What `companion import` did with one file, for its line and the summary table."""
+
+    file: Path
+    result: StoreResult | None = None
+    error: str = ""
+
+
+def _files_to_import(path: Path) -> list[Path]:
+    """PATH itself, or every regular, non-hidden file directly inside the folder PATH."""
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    if not path.is_dir():
+        return [path]
     try:
-        data = load(path, fmt)
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError as error:
+        fail(f"{path}: cannot read the folder ({error.strerror})")
+    if not files:
+        fail(f"{path}: the folder holds no files to import")
+    return files
+
+
+def _import_one(
+    file: Path, fmt: str, title: str | None, private: bool, owner_id: int | None
+) -> _Outcome:
+    """Parse and store one file in its own transaction; a failure is reported, not raised,
+    so the next file of a folder still gets its turn."""
+    outcome = _Outcome(file)
+    try:
+        data = load(file, fmt)
+        with _progress_bar(file.name) as on_progress:
+            outcome.result = store_work(
+                data, title=title, private=private, uploader_id=owner_id, on_progress=on_progress
+            )
     except ImportFailed as error:
-        fail(str(error))
-    work, created = import_work(data)
-    state = "imported" if created else "already imported"
-    click.echo(f"{state}: work {work.id} \u201c{work.title}\u201d, {len(work.chapters)} chapters")
+        outcome.error = str(error)
+    except SQLAlchemyError as error:
+        # store_work has rolled back: nothing of this file is stored.
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        outcome.error = f"the database refused it ({reason})"
+    except Exception as error:  # a bug in one file's import must not cost the others their turn
+        db.session.rollback()
+        outcome.error = f"could not import it ({type(error).__name__}: {error}); please report this"
+    if outcome.error:
+        if not outcome.error.startswith((file.name, str(file))):
+            outcome.error = f"{file.name}: {outcome.error}"
+        click.echo(f"error: {outcome.error}", err=True)
+    else:
+        click.echo(_describe(outcome.result))
+    return outcome
 
 
-def import_work(data):
-    """Store a parsed work in one transaction: all of it, or nothing."""
-    from .models import Work
+def _describe(result: StoreResult) -> str:
+    """`imported: work 1 “Title”, 8 chapters`, and its "already imported" and "updated" kin."""
+    work = result.work
+    state = {"imported": "imported", "unchanged": "already imported"}.get(result.outcome)
+    if state is None:
+        state, version = "updated", f" to version {result.version}"
+    else:
+        version = ""
+    quoted = f"\u201c{work.title}\u201d"
+    chapters = f"{work.chapter_count} chapter{'' if work.chapter_count == 1 else 's'}"
+    return f"{state}: work {work.id} {quoted}{version}, {chapters}"
+
+
+@contextmanager
+def _progress_bar(name: str) -> Iterator[ProgressCallback]:
+    """A rich progress bar on stderr for an import that takes a while, fed by store_work.
+
+    Only on a terminal, and only once the import has run for a moment: short imports,
+    pipes, logs and tests get nothing but the result lines."""
+    if not sys.stderr.isatty():
+        yield lambda done, total, what: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as ProgressDisplay
+
+    display = ProgressDisplay(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    started = time.monotonic()
+    task = None
+
+    def on_progress(done: int, total: int, what: str) -> None:
+        nonlocal task
+        if task is None:
+            if time.monotonic() - started < SHOW_PROGRESS_AFTER:
+                return
+            display.start()
+            task = display.add_task(name, total=total)
+        display.update(task, completed=done, total=total, description=f"{name}: {what}")
 
     try:
-        work, created = Work.store(data)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return work, created
+        yield on_progress
+    finally:
+        if task is not None:
+            display.stop()
+
+
+def _print_summary(outcomes: list[_Outcome]) -> None:
+    """One row per file: what happened, or why it failed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    # A pipe or a log gets a table wide enough for the reasons, not 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
+    table = Table()
+    for column in ("file", "outcome", "work", "title, or why it failed", "chapters"):
+        table.add_column(column, overflow="fold")
+    for outcome in outcomes:
+        if outcome.error:
+            reason = outcome.error.removeprefix(f"{outcome.file.name}: ")
+            table.add_row(outcome.file.name, "failed", "", reason, "")
+            continue
+        result, work = outcome.result, outcome.result.work
+        state = {"imported": "imported", "unchanged": "already imported"}.get(
+            result.outcome, f"updated to version {result.version}"
+        )
+        table.add_row(outcome.file.name, state, str(work.id), work.title, str(work.chapter_count))
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    console.print(table)
+    click.echo(f"{len(outcomes) - failed} of {len(outcomes)} files imported, {failed} failed")
+
+
+def import_work(data: WorkData, **options) -> tuple[Work, bool]:
+    """Store a parsed work through `companion.library.store_work`; (work, created).
+
+    Kept for the tests and scripts that import works by this name."""
+    result = store_work(data, **options)
+    return result.work, result.created
 
 
 user_group = click.Group("user", help="Manage accounts.")
@@ -113,6 +280,8 @@ def demo_command(setup_only: bool, host: str, port: int) -> None:
         click.echo(line)
     if setup_only:
         return
+    # Uploads import in the background: the queue's worker runs here too, in threads.
+    queue_of(current_app).start_worker()
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     # Flask refuses app.run() inside its own CLI; the same server, started directly.
     from werkzeug.serving import run_simple
@@ -120,6 +289,7 @@ def demo_command(setup_only: bool, host: str, port: int) -> None:
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
+main.add_command(worker_command)
 warnings_group = click.Group("warnings", help="Content warnings: detection and evaluation.")
 main.add_command(warnings_group)
 
@@ -242,7 +412,10 @@ def warnings_eval(gold_path: Path, verbose: bool) -> None:
         if not source.is_file():
             fail(f"{gold_path}: work {name!r} is neither imported nor a file next to the gold")
         try:
-            work, _ = import_work(load(source))
+            data = load(source)
+            # An evaluation run needs the text, not a title: a titleless file is named by
+            # its file name rather than refused.
+            work = store_work(data, title=None if data.title.strip() else source.stem).work
         except ImportFailed as error:
             fail(f"{source}: {error}")
     numbers = [int(chapter["n"]) for chapter in gold["chapters"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from companion.demo import SAMPLE_TITLE
 from tests.conftest import watch
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ def watched(page):
 def test_read_from_the_library_to_the_next_chapter(watched, live_server, work, tmp_path):
     page = watched
     page.goto(live_server + "/")
-    page.get_by_role("link", name="Untitled work").click()
+    page.get_by_role("link", name=SAMPLE_TITLE).click()
     page.get_by_role("link", name="Obstinance").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Chapter 3: Obstinance"
     page.get_by_role("link", name="Next chapter").click()
