@@ -171,7 +171,7 @@ def create_circle():
     name = field(data, "name", str).strip()
     if not 2 <= len(name) <= 80:
         abort(400, "A circle's name is 2 to 80 characters.")
-    work = access.readable_work_or_404(field(data, "work_id", int), caller_id())
+    work = access.startable_work_or_404(field(data, "work_id", int), g.api_user.id)
     circle = circles.create_circle(g.api_user, name, work)
     db.session.commit()
     return jsonify(circle_json(circle)), 201

@@ -148,10 +148,10 @@ def accept_invite(token: str, user: User) -> Circle:
 @login_required
 def mine():
     form = CircleForm()
-    works = db.session.scalars(access.readable_works(current_user.id)).all()
+    works = db.session.scalars(access.startable_works(current_user.id)).all()
     form.work_id.choices = [(w.id, w.title) for w in works]
     if form.validate_on_submit():
-        work = access.readable_work_or_404(form.work_id.data, current_user.id)
+        work = access.startable_work_or_404(form.work_id.data, current_user.id)
         circle = create_circle(current_user, form.name.data, work)
         db.session.commit()
         flash(f"Circle “{circle.name}” created. Invite your friends below.")

@@ -172,7 +172,24 @@ def test_a_circle_for_a_private_work_needs_access_to_it(app, world):
     assert refused.json == missing.json and SECRET_TITLE not in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Circle.id))) == 3
-    assert start("mia", world["private"]).status_code == 201
+    # A member may read it but not pass it on: a circle of their own could invite anyone.
+    passed_on = start("mia", world["private"])
+    assert passed_on.status_code == 403 and SECRET_TITLE not in passed_on.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Circle.id))) == 3
+    # Its uploader, and the owners of circles reading it or holding it on their shelf, may.
+    for name in ("uma", "lena", "sam"):
+        assert start(name, world["private"]).status_code == 201, name
+
+
+def test_a_member_is_not_offered_a_private_work_to_start_a_circle_with(app, world):
+    mia = Reader(app, "mia").login()
+    form = mia.get("/circles").get_data(as_text=True)
+    assert f'<option value="{world["private"]}"' not in form
+    response = mia.post("/circles", {"name": "Mia's club", "work_id": str(world["private"])})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Circle.id))) == 3
 
 
 def test_the_circle_form_offers_only_works_one_may_read(app, world):

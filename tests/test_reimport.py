@@ -547,3 +547,89 @@ def test_a_thousand_paragraphs_with_edits_all_through_match(app):
         store_work(work_data(old))
         result = store_work(work_data(new))
     assert result.outcome == "updated"
+
+
+def _para(tag: str) -> str:
+    return f"{tag} " + " ".join(f"{tag}word{i}" for i in range(12))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reader", "level"),
+    [
+        # Two paragraphs swapped: a reader who read A only must not be carried past B.
+        (
+            [["p", "q"], ["a", "b", "x", "y"]],
+            [["p", "q"], ["b", "a", "x", "y"]],
+            Position(2, 0),
+            Position(2, 1),
+        ),
+        # A paragraph moved across a chapter break: "finished chapter 2" stays locked.
+        (
+            [["p", "q"], ["a", "b", "x"], ["y", "z"]],
+            [["p", "q"], ["a", "x"], ["b", "y", "z"]],
+            Position(2, 1),
+            Position(2, 2),
+        ),
+    ],
+    ids=["swap", "moved-across-chapters"],
+)
+def test_a_reader_is_never_carried_past_text_they_have_not_read(old, new, reader, level):
+    def texts(chapters):
+        return [
+            ChapterText(n, f"Chapter {n}", [_para(tag) for tag in tags])
+            for n, tags in enumerate(chapters, start=1)
+        ]
+
+    matching = match(texts(old), texts(new))
+    assert matching.level(level) > matching.progress(reader)
+
+
+def test_what_was_hidden_from_a_reader_stays_hidden_after_any_edit():
+    """Random edits (swaps, moves, inserts, deletions, merges, splits): for every reader's
+    place and every comment level beyond it, the level stays beyond the new place."""
+    rng = random.Random(13)
+    for _ in range(400):
+        chapters = [[f"c{c}p{p}" for p in range(rng.randint(2, 6))] for c in range(3)]
+        edited = [list(chapter) for chapter in chapters]
+        for _ in range(rng.randint(1, 4)):
+            chapter = rng.choice(edited)
+            kind = rng.choice(("swap", "move", "insert", "delete", "merge", "split"))
+            i = rng.randrange(len(chapter))
+            if kind == "swap" and len(chapter) > 1:
+                j = rng.randrange(len(chapter))
+                chapter[i], chapter[j] = chapter[j], chapter[i]
+            elif kind == "move" and len(chapter) > 1:
+                rng.choice(edited).insert(0, chapter.pop(i))
+            elif kind == "insert":
+                chapter.insert(i, f"new{rng.randrange(10**6)}")
+            elif kind == "delete" and len(chapter) > 1:
+                chapter.pop(i)
+            elif kind == "merge" and i + 1 < len(chapter):
+                chapter[i : i + 2] = [chapter[i] + "+" + chapter[i + 1]]
+            elif kind == "split":
+                chapter[i : i + 1] = [chapter[i] + "-1", chapter[i] + "-2"]
+
+        def texts(source):
+            return [
+                ChapterText(
+                    n, f"Chapter {n}", [" ".join(_para(t) for t in p.split("+")) for p in c]
+                )
+                for n, c in enumerate(source, start=1)
+                if c
+            ]
+
+        matching = match(texts(chapters), texts(edited))
+        places = [Position(c, p) for c, ch in enumerate(chapters, start=1) for p in range(len(ch))]
+        for reader in places:
+            for level in places:
+                # A level whose text and everything after it is gone moves to the end of
+                # the work (else nobody could ever see the comment): a reader who has read
+                # all that is left may see it, and nothing they could still read is spoiled.
+                gone_to_the_end = all(matching.landing(*q) is None for q in places if q >= level)
+                if level > reader and not gone_to_the_end:
+                    assert matching.level(level) > matching.progress(reader), (
+                        chapters,
+                        edited,
+                        reader,
+                        level,
+                    )

@@ -43,6 +43,35 @@ def readable_by(user_id: int | None) -> ColumnElement[bool]:
     )
 
 
+def startable_by(user_id: int) -> ColumnElement[bool]:
+    """The works `user_id` may start a circle reading: public ones, their own uploads, and
+    the private works of circles they own. A member may read a private work, but may not
+    pass it on: a circle of their own would let them invite anyone."""
+    owned = select(Membership.circle_id).where(
+        Membership.user_id == user_id, Membership.role == "owner"
+    )
+    return or_(
+        Work.visibility != PRIVATE,
+        Work.uploaded_by_id == user_id,
+        Work.id.in_(select(Circle.work_id).where(Circle.id.in_(owned))),
+        Work.id.in_(select(CircleWork.work_id).where(CircleWork.circle_id.in_(owned))),
+    )
+
+
+def startable_works(user_id: int):
+    """A select of the works `user_id` may start a circle with, in library order."""
+    return select(Work).where(startable_by(user_id)).order_by(Work.title, Work.id)
+
+
+def startable_work_or_404(work_id: int, user_id: int) -> Work:
+    """The work, if `user_id` may start a circle reading it. One they may read but not
+    pass on is a 403 (they know it is there); one they may not read, the usual 404."""
+    work = readable_work_or_404(work_id, user_id)
+    if db.session.scalar(select(Work.id).where(Work.id == work.id, startable_by(user_id))):
+        return work
+    abort(403, "This work is private to its circle: only its owner can start another circle.")
+
+
 def reader_id() -> int | None:
     """The signed-in person on a page (the API passes its token's user instead: a browser
     cookie never speaks for an API call)."""

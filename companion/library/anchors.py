@@ -130,11 +130,10 @@ class Matching:
         if old == START or not self.new_counts:
             return old
         old = self._clamp_old(old)
-        target = None
-        new_chapter = self.chapters.get(old.chapter)
-        if new_chapter is not None and old.paragraph == self.old_counts[old.chapter] - 1:
-            target = self._end_of(new_chapter)
-        elif (land := self.landing(*old)) is not None:
+        # Where the level's own paragraph went, else the next surviving paragraph: either
+        # holds text from beyond every reader the level was hiding the comment from, so it
+        # stays beyond their new places too (see `progress`).
+        if (land := self.landing(*old)) is not None:
             target = Position(land.chapter, land.last)
         else:
             for later in self._old_after(old):
@@ -143,6 +142,9 @@ class Matching:
                     break
             else:
                 target = self._end()
+        new_chapter = self.chapters.get(old.chapter)
+        if new_chapter is not None and old.paragraph == self.old_counts[old.chapter] - 1:
+            target = max(target, self._end_of(new_chapter))
         return self._fit_forward(max(old, target))
 
     def progress(self, old: Position) -> Position:
@@ -161,8 +163,14 @@ class Matching:
             else:
                 return START
         place = Position(land.chapter, land.last)
-        while place != START and self.sources.get(place, (0, 0)) > tuple(old):
-            place = self._before(place)
+        # Not past the first new paragraph that holds text from beyond the old place: a
+        # reader must have read everything up to their new place (a swapped paragraph,
+        # or one moved across a chapter break, must not carry them past unread text).
+        unread = bisect_right(self._read_up_to, tuple(old))
+        if unread < len(self._new_positions):
+            first_unread = Position(*self._new_positions[unread])
+            if place >= first_unread:
+                place = self._before(first_unread)
         return place
 
     # --- helpers over the two shapes ----------------------------------------------------
@@ -176,6 +184,21 @@ class Matching:
     @cached_property
     def _old_positions(self) -> list[tuple[int, int]]:
         return [(c, p) for c in sorted(self.old_counts) for p in range(self.old_counts[c])]
+
+    @cached_property
+    def _new_positions(self) -> list[tuple[int, int]]:
+        return [(c, p) for c in sorted(self.new_counts) for p in range(self.new_counts[c])]
+
+    @cached_property
+    def _read_up_to(self) -> list[tuple[int, int]]:
+        """For each new paragraph in reading order, the latest old paragraph whose text is
+        in it or before it (added text counts as nothing): a reader who had read up to old
+        position P has read every new paragraph before the first entry beyond P."""
+        latest, running = (0, -1), []
+        for position in self._new_positions:
+            latest = max(latest, self.sources.get(position, (0, -1)))
+            running.append(latest)
+        return running
 
     def _old_after(self, old: Position):
         positions = self._old_positions
