@@ -56,6 +56,8 @@ class Work(db.Model):
     series: Mapped[list[str]] = mapped_column(JSON, default=list)
     stats: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     end_notes_html: Mapped[str] = mapped_column(Text, default="")
+    # Details its owner edited on the work's page (title, tags…): a re-import keeps them.
+    edited_details: Mapped[list[str]] = mapped_column(JSON, default=list)
     source_format: Mapped[str] = mapped_column(String(20))
     source_name: Mapped[str] = mapped_column(String(500), default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db, login_manager
 from .htmx import focus_after_settle, is_htmx, trigger
+from .importers import FORMAT_NAMES
 from .library import access
 from .models import Chapter, Paragraph, Progress, Work, move_progress
 from .pagecache import same_for_everyone
@@ -254,6 +255,11 @@ def place_name(shape: Shape, position: Position) -> str:
     if where.startswith("finished "):
         return "the end of " + where.removeprefix("finished ")
     return where
+
+
+@bp.app_template_filter("format_name")
+def format_name(source_format: str) -> str:
+    return FORMAT_NAMES.get(source_format, source_format)
 
 
 @bp.app_template_filter("duration")

@@ -19,6 +19,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .comments import MAX_DEPTH, Node
+from .importers.base import SCENE_BREAK
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 CACHE_SIZE = 20_000
@@ -98,8 +99,12 @@ def chapter_text(
 def paragraph(p, chapter_number: int, progress, move_url=None, discussion=None) -> Markup:
     """One paragraph of the chapter text (p.html is sanitized at import), with "I'm here"
     for a signed-in reader and the passage's comment marker inside a circle."""
-    parts = [f'<div class="para" id="p-{escape(p.anchor)}" data-index="{p.index}">\n'
-             f"  <p>{p.html}</p>"]  # fmt: skip
+    if p.html == SCENE_BREAK:
+        classes, opening = "para scene-break", '<p role="separator" aria-label="Scene break">'
+    else:
+        classes, opening = "para", "<p>"
+    parts = [f'<div class="{classes}" id="p-{escape(p.anchor)}" data-index="{p.index}">\n'
+             f"  {opening}{p.html}</p>"]  # fmt: skip
     if progress is not None:
         parts.append(paragraph_tools(p, chapter_number, progress, move_url))
     if discussion:

@@ -98,10 +98,11 @@ def test_upload_by_drag_and_drop_then_read_it_together(browser, server_with_work
     with ada.expect_response(lambda r: r.url.endswith("/progress") and r.status == 286):
         confirm.click()
         ada.locator("progress.job-bar").first.wait_for()
-    read = ada.get_by_role("link", name="Read the first chapter")
+    read = ada.get_by_role("link", name="Read chapter 1 with Salt road club")
     read.wait_for()
     assert ada.locator("progress.job-bar").get_attribute("value") == "100"
-    assert "Imported." in ada.locator("#job").inner_text()
+    done = ada.locator("#job").inner_text()
+    assert "Done: The Salt Road, 2 chapters." in done and "Salt road club is ready" in done
     read.click()
     assert "The ferry left without them" in ada.locator(".chapter-text").inner_text()
     chapter_url = ada.url
@@ -161,8 +162,8 @@ def test_without_javascript_the_picker_and_check_again_do_it_all(browser, server
 
     check_again_until("Confirm and import")
     page.get_by_role("button", name="Confirm and import").click()
-    check_again_until("Read the first chapter")
-    page.get_by_role("link", name="Read the first chapter").click()
+    check_again_until("Read chapter 1 with Plain club")
+    page.get_by_role("link", name="Read chapter 1 with Plain club").click()
     assert "The ferry left without them" in page.locator(".chapter-text").inner_text()
     assert problems == []
     context.close()

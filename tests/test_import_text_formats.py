@@ -409,3 +409,19 @@ def test_markdown_underlined_headings_are_headings_and_a_spaced_rule_is_a_scene_
     work = parse_bytes(text, "x.md", "markdown")
     assert [c.title for c in work.chapters] == ["Out", ""]
     assert work.chapters[0].paragraphs == ["Gone.", "* * *", "Still gone."]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<!DOCTYPE html><html><head><title>Soup</title></head><body><h1>Leek soup</h1>"
+        b"<p>Sweat the leeks in butter.</p></body></html>",
+        b"  <html lang='en'><body><p>Our opening hours</p></body></html>",
+        b"<?xml version='1.0'?><catalogue><item>tea</item></catalogue>",
+    ],
+    ids=["web-page", "bare-html", "xml"],
+)
+def test_a_page_that_is_not_a_work_is_refused_with_a_clear_line(page):
+    for fmt in ("auto", "text"):
+        with pytest.raises(ImportFailed, match="this is a web page, not a work we can read"):
+            parse_bytes(page, "page.html", fmt)

@@ -110,3 +110,14 @@ def test_a_server_error_is_a_friendly_page(tmp_path, monkeypatch):
     page = response.get_data(as_text=True)
     assert "Something broke" in page
     assert "secret internals" not in page and "Traceback" not in page
+
+
+def test_a_scene_break_is_drawn_as_one_and_counts_no_words(app, client, small_work):
+    from companion.importers import ChapterData
+
+    work_id = small_work("Two Rooms", "* * *")
+    page = client.get(f"/works/{work_id}/chapters/1").get_data(as_text=True)
+    assert '<div class="para scene-break"' in page
+    assert '<p role="separator" aria-label="Scene break">* * *</p>' in page
+    chapter = ChapterData(1, paragraphs=["One two three.", "* * *", "Four five."])
+    assert chapter.word_count == 5

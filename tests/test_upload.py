@@ -104,7 +104,8 @@ def test_upload_preview_confirm_and_read(app, reader):
         assert work.visibility == "private" and work.uploaded_by_id == job.user_id
         assert (circle.name, circle.work_id, circle.owner.name) == ("Lamp club", work.id, "ada")
         slug = circle.slug
-    assert f"/works/{job.work_id}/chapters/1" in text and f"/c/{slug}" in text
+    assert f'href="/c/{slug}/chapters/1"' in text  # read it with the new circle
+    assert "Done: <cite>The Lighthouse Keeper&#39;s Ledger</cite>, 3 chapters." in text
     chapter = ada.get(f"/works/{job.work_id}/chapters/1")
     assert chapter.status_code == 200
     assert "The fog came in at four" in chapter.get_data(as_text=True)
@@ -223,6 +224,23 @@ def test_an_upload_without_its_csrf_token_is_refused(app, reader):
     assert ada.client.post(f"/jobs/{job_id}/confirm", data={"private": "y"}).status_code == 400
     assert ada.client.post(f"/jobs/{job_id}/cancel").status_code == 400
     assert job_row(app, job_id).state == "parsed"
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("..\\..\\C:/etc/ledger.txt", "ledger.txt"),
+        ("led\u202eger\x07.txt", "ledger.txt"),
+        ("  my\tledger.txt ", "my ledger.txt"),
+        ("", "upload"),
+    ],
+)
+def test_an_uploaded_file_keeps_its_name_without_folders_or_controls(app, reader, sent, kept):
+    ada = reader("ada")
+    job_id = job_id_of(upload(ada, ledger(), name=sent or "x"))
+    if sent:
+        assert job_row(app, job_id).filename == kept
+    assert uploads.safe_filename(sent) == kept
 
 
 def test_a_job_is_its_owners_alone(app, reader):
@@ -518,3 +536,18 @@ def test_only_the_uploader_may_send_a_new_version(app, reader):
     before = count(app, Job)
     assert upload(ben, ledger(), work=work_id).status_code == 403
     assert count(app, Job) == before
+
+
+def test_uploads_left_unconfirmed_for_a_day_are_forgotten_with_their_files(app, reader):
+    ada = reader("ada")
+    left = job_id_of(upload(ada, ledger()))
+    assert job_row(app, left).state == "parsed"
+    with app.app_context():
+        job = db.session.get(Job, left)
+        job.updated_at = utcnow() - uploads.ABANDONED_AFTER - timedelta(minutes=1)
+        db.session.commit()
+    recent = job_id_of(upload(ada, ledger(), name="again.txt"))
+    with app.app_context():
+        assert db.session.get(Job, left) is None
+        assert db.session.get(Job, recent) is not None
+    assert ada.get(f"/jobs/{left}").status_code == 404

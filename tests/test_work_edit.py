@@ -206,3 +206,35 @@ def test_split_names_and_plain_text():
     assert details.split_names(" a ,b,, A , c\td ") == ["a", "b", "c d"]
     assert details.split_names(None) == []
     assert details.plain_text("one\n\ntwo\u00a0three\x00\u200b") == "one two three"
+
+
+def test_a_new_version_keeps_what_the_uploader_edited_and_takes_the_rest(app, uploaded):
+    from companion.importers import ChapterData, WorkData
+    from companion.library import store_work
+
+    ula = Reader(app, "ula").login()
+    edited = form(title="Salt on the Window, Revised", tags="Fluff, Found Family")
+    assert ula.post(f"/works/{uploaded['work']}/edit", edited).status_code == 302
+    with app.app_context():
+        work = db.session.get(Work, uploaded["work"])
+        assert work.edited_details == ["tags", "title"]
+        # The corrected file still says the old title and tags, and a new rating.
+        result = store_work(
+            WorkData(
+                title=TITLE,
+                source_format="markdown",
+                authors=["Wren Alder"],
+                rating="Mature",
+                tags=["Fluff"],
+                chapters=[
+                    ChapterData(1, "Part 1", paragraphs=["The kettle sang, and then it didn't."])
+                ],
+            ),
+            uploader_id=uploaded["ids"]["ula"],
+            replace_work_id=work.id,
+        )
+        assert result.outcome == "updated"
+        work = db.session.get(Work, uploaded["work"])
+        assert work.title == "Salt on the Window, Revised"  # edited: kept
+        assert work.tags == ["Fluff", "Found Family"]  # edited: kept
+        assert work.rating == "Mature"  # not edited: the new file's

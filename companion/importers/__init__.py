@@ -17,6 +17,7 @@ from .text_encoding import decode_text
 
 __all__ = [
     "FORMATS",
+    "FORMAT_NAMES",
     "MAX_BYTES",
     "ChapterData",
     "ImportFailed",
@@ -36,6 +37,14 @@ MODULES = {
     "text": "plain_text",
 }
 FORMATS = ("auto", *MODULES)
+# What each format is called on pages.
+FORMAT_NAMES = {
+    "ao3-text": "Text copied from archive pages",
+    "ao3-html": "Archive HTML download",
+    "epub": "Archive EPUB download",
+    "markdown": "Markdown",
+    "text": "Plain text",
+}
 # Most specific first: a zip, an archive page, Markdown, pasted archive text, any text.
 DETECTION_ORDER = ("epub", "ao3-html", "markdown", "ao3-text", "text")
 

@@ -10,6 +10,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+# What every importer makes of a scene break (<hr>, "* * *", "~~~"…): a paragraph of its
+# own, so positions stay what they were, drawn as a break and counted as no words.
+SCENE_BREAK = "* * *"
+
 
 class ImportFailed(ValueError):
     """Input that cannot become a work; the message is shown to the user as one line."""
@@ -35,7 +39,7 @@ class ChapterData:
 
     @property
     def word_count(self) -> int:
-        return sum(len(p.split()) for p in self.paragraphs)
+        return sum(len(p.split()) for p in self.paragraphs if p != SCENE_BREAK)
 
 
 @dataclass

@@ -132,9 +132,19 @@ def sniff(raw: bytes) -> bool:
     return True
 
 
+# A web page or an XML file: markup, not prose (an archive download is read by ao3_html,
+# which has already said no by the time a file gets here).
+_MARKUP = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<\?xml|<head[\s>]|<body[\s>])", re.I)
+
+
 def parse_text(text: str, source_name: str = "") -> WorkData:
     if not any(ch.isalpha() for ch in text):
         raise ImportFailed("there is no text in this file, only numbers and signs")
+    if _MARKUP.match(text):
+        raise ImportFailed(
+            "this is a web page, not a work we can read: use the archive's HTML or EPUB "
+            "download, or save the work as Markdown or text"
+        )
     lines = _unwrap_gutenberg(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     blocks = _blocks(lines)
     headings = _find_headings(blocks)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from flask import abort, current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..importers import MAX_BYTES, WorkData
+from ..importers import FORMAT_NAMES, MAX_BYTES, WorkData
+from ..library.details import plain_text
 from ..models import Job, utcnow
 
 # The whole request may be a little larger than the file: the form around it.
@@ -31,19 +32,15 @@ STILL_WAITING = (
 )
 # A job no worker has picked up after this long says so (it keeps waiting).
 WAITING_NOTICE_AFTER = timedelta(minutes=1)
+# An upload nobody confirmed (or that no worker ever read) is forgotten after this long:
+# its file would otherwise sit in the database for good.
+ABANDONED_AFTER = timedelta(days=1)
 # States in which a worker is busy with the job and reports progress as it goes.
 WORKING = ("parsing", "running")
 # States in which a job waits for a worker to pick it up.
 WAITING = ("uploaded", "queued")
 # States a page keeps polling in: the job is waiting for, or in the hands of, a worker.
 PENDING = (*WAITING, *WORKING)
-FORMAT_NAMES = {
-    "ao3-text": "Text copied from archive pages",
-    "ao3-html": "Archive HTML download",
-    "epub": "Archive EPUB download",
-    "markdown": "Markdown",
-    "text": "Plain text",
-}
 
 
 class UploadRefused(ValueError):
@@ -67,8 +64,9 @@ def too_large(size: int | None = None) -> str:
 
 
 def safe_filename(name: str | None) -> str:
-    """The name as the person knows it, without any folder part a browser may send."""
-    base = PurePath((name or "").replace("\\", "/")).name.strip()
+    """The name as the person knows it, without any folder part a browser may send, nor
+    control or format characters (a right-to-left override could disguise it)."""
+    base = plain_text(PurePath((name or "").replace("\\", "/")).name)
     return base[:300] or "upload"
 
 
@@ -85,6 +83,7 @@ def start(
     parse that shows what was found; without, it is queued to import straight away.
     The caller commits, then submits the job's first task."""
     check_file(raw)
+    forget_abandoned()
     job = Job(
         id=secrets.token_hex(16),
         kind="import",
@@ -98,6 +97,16 @@ def start(
     )
     db.session.add(job)
     return job
+
+
+def forget_abandoned(now: datetime | None = None) -> int:
+    """Delete uploads left unconfirmed (or never read) for longer than ABANDONED_AFTER,
+    with their files; the number deleted. Run whenever an upload starts, so the database
+    never keeps more than a day of walked-away files, on any number of machines."""
+    cutoff = (now or utcnow()) - ABANDONED_AFTER
+    return db.session.execute(
+        delete(Job).where(Job.state.in_(("uploaded", "parsed")), Job.updated_at < cutoff)
+    ).rowcount
 
 
 def job_of(user_id: int, job_id: str) -> Job:

@@ -125,7 +125,10 @@ def job_context(job: Job, confirm_form: ConfirmForm | None = None) -> dict:
     if circle is not None and circle.membership_of(current_user.id) is None:
         circle = None  # left (or was removed from) the circle since
     work = _replacing(job)
+    done = report.state == "done" and job.work_id is not None
     context = {
+        # What the upload became, for its owner (who may always read their own upload).
+        "result": db.session.get(Work, job.work_id) if done else None,
         "job": job,
         "report": report,
         "circle": circle,
@@ -181,11 +184,18 @@ def confirm(job_id: str):
         abort(409, "This upload was already confirmed or cancelled.")
     form = ConfirmForm()
     title = (form.title.data or "").strip()
-    if form.validate() and not title and not job.preview["title"]:
+    replacing = job.options.get("replace_work_id") is not None
+    if form.validate() and not title and not job.preview["title"] and not replacing:
         form.title.errors = ["This file carries no title: give the work one."]
     if form.errors:
         return render_template("job.html", **job_context(job, form)), 400
-    options = {**job.options, "title": title or None, "private": form.private.data}
+    options = {
+        **job.options,
+        # A new version keeps its work's title unless the file says otherwise; the work's
+        # page is where a title is edited by hand.
+        "title": None if replacing else title or None,
+        "private": form.private.data,
+    }
     # Only one confirm wins, however often the button is pressed.
     claimed = db.session.execute(
         update(Job)

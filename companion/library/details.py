@@ -102,11 +102,16 @@ class WorkDetailsForm(FlaskForm):
 
 
 def save_details(work: Work, form: WorkDetailsForm) -> None:
-    """Apply a validated form to the work and refresh its tag warnings. No commit."""
-    work.title = plain_text(form.title.data)
-    work.rating = plain_text(form.rating.data)
-    for name in LIST_FIELDS:
-        setattr(work, name, split_names(form[name].data))
+    """Apply a validated form to the work and refresh its tag warnings. No commit.
+
+    The fields it changes are remembered as edited by hand: a new version of the file
+    keeps them (companion.library.store), so a re-import never undoes the owner's edit."""
+    values = {"title": plain_text(form.title.data), "rating": plain_text(form.rating.data)}
+    values |= {name: split_names(form[name].data) for name in LIST_FIELDS}
+    changed = {name for name, value in values.items() if getattr(work, name) != value}
+    for name, value in values.items():
+        setattr(work, name, value)
+    work.edited_details = sorted(set(work.edited_details or []) | changed)
     # Readers' pages (and the anonymous page cache) key on this.
     work.updated_at = utcnow()
     refresh_tag_warnings(work)

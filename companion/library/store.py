@@ -202,16 +202,23 @@ def _html(text: str, rich: str | None) -> str:
 
 
 def _describe(work: Work, data: WorkData, content_hash: str, key: str) -> None:
-    """Everything about the work the file says (not who may read it, nor its uploader)."""
-    work.title = data.title.strip()
-    work.authors = list(data.authors)
-    work.rating = data.rating
-    work.archive_warnings = list(data.archive_warnings)
-    work.tags = list(data.tags)
+    """Everything about the work the file says (not who may read it, nor its uploader),
+    except the details its owner edited by hand, which a new version keeps."""
+    details = {
+        "title": data.title.strip(),
+        "authors": list(data.authors),
+        "rating": data.rating,
+        "archive_warnings": list(data.archive_warnings),
+        "tags": list(data.tags),
+        "fandoms": list(data.fandoms),
+        "relationships": list(data.relationships),
+        "characters": list(data.characters),
+    }
+    kept = set(work.edited_details or [])
+    for name, value in details.items():
+        if name not in kept:
+            setattr(work, name, value)
     work.categories = list(data.categories)
-    work.fandoms = list(data.fandoms)
-    work.relationships = list(data.relationships)
-    work.characters = list(data.characters)
     work.language = data.language
     work.series = list(data.series)
     work.stats = dict(data.stats)

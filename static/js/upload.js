@@ -24,6 +24,7 @@
     }
     const button = zone.closest("form").querySelector("button[type=submit]");
     if (button) button.disabled = Boolean(tooLarge);
+    zone.classList.toggle("has-error", Boolean(tooLarge));
   };
 
   for (const type of ["dragenter", "dragover"]) {
