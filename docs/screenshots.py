@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
+FIXTURES = HERE.parent / "tests" / "fixtures" / "works"
 LAUNCH = {
     "executable_path": "/usr/bin/chromium",
     "headless": True,
@@ -30,6 +31,14 @@ def main(base: str) -> None:
         page.screenshot(path=HERE / "chapter.png")
         page.goto(base + "/c/thursday-readers")
         page.screenshot(path=HERE / "dashboard.png", full_page=True)
+        # Bringing one's own work: the preview of an archive EPUB download (our fixture),
+        # left unconfirmed, so the demo's library is unchanged.
+        page.goto(base + "/upload")
+        page.get_by_label("Circle name").fill("Lamp club")
+        page.set_input_files("input[type=file]", FIXTURES / "lamplighters_ledger.epub")
+        page.get_by_role("button", name="Upload and preview").click()
+        page.get_by_role("button", name="Confirm and import").wait_for(timeout=30_000)
+        page.screenshot(path=HERE / "upload.png", full_page=True)
         browser.close()
 
 
