@@ -265,3 +265,17 @@ def watch(page) -> list[str]:
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     return problems
+
+
+def join_by_invite(browser, link: str, name: str, password: str = "another long password"):
+    """A new person, in a browser context of their own, follows an invite link, signs up
+    and joins the circle: (their page, the problems `watch` collects on it)."""
+    page = browser.new_context().new_page()
+    problems = watch(page)
+    page.goto(link)
+    page.get_by_role("link", name="Sign up to join").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("button", name="Join the circle").click()
+    return page, problems

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import watch
+from tests.conftest import join_by_invite, watch
 
 pytestmark = pytest.mark.browser
 
@@ -32,15 +32,7 @@ def test_two_friends_form_a_circle_and_see_each_other(browser, live_server, work
     assert re.search(r"/invites/[\w-]{20,}$", link)
     dashboard = ada.url.split("#")[0]
 
-    second = browser.new_context()
-    ben = second.new_page()
-    ben_problems = watch(ben)
-    ben.goto(link)
-    ben.get_by_role("link", name="Sign up to join").click()
-    ben.get_by_label("Name").fill("ben")
-    ben.get_by_label("Password").fill("another long password")
-    ben.get_by_role("button", name="Sign up").click()
-    ben.get_by_role("button", name="Join the circle").click()
+    ben, ben_problems = join_by_invite(browser, link, "ben")
     assert ben.get_by_role("heading", level=1).inner_text() == "Tuesday club"
 
     # Ben: "I'm here" on paragraph 10 of chapter 2, without a page load (htmx).
@@ -68,4 +60,4 @@ def test_two_friends_form_a_circle_and_see_each_other(browser, live_server, work
     ada.screenshot(path=tmp_path / "dashboard.png", full_page=True)
     assert ada_problems == [] and ben_problems == []
     first.close()
-    second.close()
+    ben.context.close()

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from companion import create_app
 from companion.jobs import queue
-from tests.conftest import watch
+from tests.conftest import join_by_invite, watch
 from tests.test_browser_circles import sign_up
 
 pytestmark = pytest.mark.browser
@@ -112,15 +112,7 @@ def test_upload_by_drag_and_drop_then_read_it_together(browser, server_with_work
     ada.get_by_role("link", name="Go to Salt road club").click()
     ada.get_by_role("button", name="Create invite link").click()
     link = ada.get_by_label("Invite link").input_value()
-    second = browser.new_context()
-    ben = second.new_page()
-    ben_problems = watch(ben)
-    ben.goto(link)
-    ben.get_by_role("link", name="Sign up to join").click()
-    ben.get_by_label("Name").fill("ben")
-    ben.get_by_label("Password").fill("another long password")
-    ben.get_by_role("button", name="Sign up").click()
-    ben.get_by_role("button", name="Join the circle").click()
+    ben, ben_problems = join_by_invite(browser, link, "ben")
     assert ben.goto(chapter_url).status == 200
     assert "They slept in the waiting room" in ben.locator(".chapter-text").inner_text()
 
@@ -133,7 +125,7 @@ def test_upload_by_drag_and_drop_then_read_it_together(browser, server_with_work
     assert "Salt" not in carol.content() and "ferry" not in carol.content()
 
     assert ada_problems == [] and ben_problems == []
-    for context in (first, second, third):
+    for context in (first, ben.context, third):
         context.close()
 
 
