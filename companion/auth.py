@@ -1,4 +1,6 @@
-"""Sign up, log in, log out, change password, log out everywhere, reading settings."""
+"""Sign up, log in, log out, change password, log out everywhere, reading settings.
+
+The e-mail address and password-reset routes are in `companion.notify.account_views`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from . import accounts
 from .extensions import db, limiter, login_manager
-from .forms import LoginForm, PasswordForm, ReadingForm, SignupForm
+from .forms import EmailForm, LoginForm, PasswordForm, ReadingForm, SignupForm
 
 bp = Blueprint("auth", __name__)
 
@@ -95,17 +97,29 @@ def account():
             accounts.change_password(user, form.current.data, form.new.data)
         except accounts.AccountError as error:
             form.current.errors.append(str(error))
-            return render_template("account.html", form=form, reading=reading_form()), 400
+            return account_page(password=form, status=400)
         db.session.commit()
         start_session(user)  # this session carries on with the new version
         flash("Password changed. Other devices have been logged out.")
         return redirect(url_for("auth.account"))
-    status = 400 if form.errors else 200
-    return render_template("account.html", form=form, reading=reading_form()), status
+    return account_page(password=form, status=400 if form.errors else 200)
+
+
+def account_page(
+    password: PasswordForm | None = None, email: EmailForm | None = None, status: int = 200
+):
+    """The account page with its forms; the one that was sent (if any) keeps what was typed
+    and its errors, the others show the stored settings (never the posted data)."""
+    return render_template(
+        "account.html",
+        form=PasswordForm(formdata=None) if password is None else password,
+        email=EmailForm(formdata=None, address=current_user.email) if email is None else email,
+        reading=reading_form(),
+    ), status
 
 
 def reading_form() -> ReadingForm:
-    return ReadingForm(auto_advance=current_user.auto_advance)
+    return ReadingForm(formdata=None, auto_advance=current_user.auto_advance)
 
 
 @bp.post("/account/reading")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -28,6 +29,23 @@ class SignupForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     new = PasswordField("New password", validators=[DataRequired()])
+
+
+class EmailForm(FlaskForm):
+    # What makes an address plausible is checked by `accounts.check_email`; this only keeps
+    # absurd lengths out before it runs.
+    address = EmailField("E-mail address", validators=[DataRequired(), Length(max=320)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    name_or_address = StringField(
+        "Your account name or e-mail address", validators=[DataRequired(), Length(max=320)]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField("New password", validators=[DataRequired()])
+    again = PasswordField("The new password again", validators=[DataRequired()])
 
 
 class ReadingForm(FlaskForm):

@@ -7,10 +7,12 @@ import re
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -19,9 +21,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
     func,
+    or_,
     select,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
@@ -31,6 +38,11 @@ from .spoilers import START, Position, Shape
 from .warnings.detect import Detection
 
 WORDS_PER_MINUTE = 230
+
+
+def mail_goes_out() -> bool:
+    """Whether mail leaves this server (SMTP is configured), or stays in its outbox."""
+    return has_app_context() and bool(current_app.config.get("MAIL_SERVER"))
 
 
 def utcnow() -> datetime:
@@ -238,8 +250,22 @@ def anchor_keys(paragraphs: list[str]) -> list[str]:
 ROLES = ("member", "moderator", "owner")
 
 
+# An address is proven on one account at most, by the database too (two verifications at
+# the same moment would both pass a check in code). Outbox verifications prove nothing.
+PROVEN_EMAIL = "email_verified_at IS NOT NULL AND (email_verified_via IS NULL OR email_verified_via <> 'outbox')"  # noqa: E501
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    __table_args__ = (
+        Index(
+            "uq_user_account_proven_email",
+            func.lower(sql_text("email")),
+            unique=True,
+            sqlite_where=sql_text(PROVEN_EMAIL),
+            postgresql_where=sql_text(PROVEN_EMAIL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
@@ -248,7 +274,32 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Opt-in (DESIGN rule 6): pausing on a paragraph moves the reader's place forward.
     auto_advance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Optional; never shown to other members. Mail goes only to a verified address (a
+    # changed address is unverified again until its link is followed).
+    email: Mapped[str | None] = mapped_column(String(254), default=None, index=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
+    # How: "mail" (its link followed from a real mailbox), "operator" (given on the command
+    # line), or "outbox" (a server with no mail server shows the link on the member's own
+    # page, which proves nothing: such a verification never counts once mail goes out).
+    email_verified_via: Mapped[str | None] = mapped_column(String(10), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def verified_email(self) -> str | None:
+        if not (self.email and self.email_verified_at):
+            return None
+        if self.email_verified_via == "outbox" and mail_goes_out():
+            return None
+        return self.email
+
+    @classmethod
+    def verified(cls) -> ColumnElement[bool]:
+        """`verified_email` as a WHERE clause, for queries over many accounts."""
+        verified = and_(cls.email.is_not(None), cls.email != "", cls.email_verified_at.is_not(None))
+        if not mail_goes_out():
+            return verified
+        proven = or_(cls.email_verified_via.is_(None), cls.email_verified_via != "outbox")
+        return and_(verified, proven)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -653,3 +704,63 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+# --- notifications ---------------------------------------------------------------------
+
+DIGEST_CHOICES = ("off", "daily", "weekly")
+REPLY_CHOICES = ("off", "now", "digest")
+DELIVERY_KINDS = ("digest", "reply", "reminder")
+# skipped: composed, and there was nothing to say (a digest with nothing new, a reply the
+# member cannot see); kept so that period is never tried again.
+DELIVERY_STATES = ("pending", "sent", "skipped", "failed")
+
+
+class NotificationSetting(db.Model):
+    """What one member wants to be told about one circle, and how often. No row: the
+    defaults (digest off, replies in the digest, reminders on), nothing sent without a
+    verified address."""
+
+    __tablename__ = "notification_setting"
+    __table_args__ = (UniqueConstraint("user_id", "circle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(10), default="off")
+    replies: Mapped[str] = mapped_column(String(10), default="digest")
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(db.Model):
+    """One message to one member, recorded before it is sent: the unique key (member,
+    circle, kind, period) makes sending idempotent across restarts, and `state`, attempts
+    and the last error make a failed send visible instead of lost."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("user_id", "circle_id", "kind", "period"),
+        Index("ix_delivery_state_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    # Which one: "2026-12-03" (a daily digest), "2026-W49" (weekly), "comment-42" (a
+    # reply notice), "chapter-5-2026-12-04" (a reminder).
+    period: Mapped[str] = mapped_column(String(40))
+    # What a digest covers: comments that became visible after covers_from, up to
+    # covers_until (the next digest starts where this one ended).
+    covers_from: Mapped[datetime | None] = mapped_column(default=None)
+    covers_until: Mapped[datetime | None] = mapped_column(default=None)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    to_address: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    message_id: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
