@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import assets, database, errors, htmx, pagecache, render, security
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .notify import mail
 
     db.init_app(app)
     database.init_app(app)
@@ -47,11 +48,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     render.init_app(app)
     pagecache.init_app(app)
     assets.init_app(app)
+    mail.init_app(app)  # Flask-Mailman: SMTP when MAIL_SERVER is set, else instance/outbox/
 
     from . import api, auth, circles, discussion, reading, warning_prefs
     from .jobs import queue as job_queue
     from .jobs import views as job_views
     from .library import views as library_views
+    from .notify import account_views as account_mail
+    from .notify import views as notify_views
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(auth.bp)
@@ -60,7 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(warning_prefs.bp)
     app.register_blueprint(library_views.bp)
     app.register_blueprint(job_views.bp)
+    app.register_blueprint(account_mail.bp)
+    app.register_blueprint(notify_views.bp)
     job_queue.init_app(app)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens only, never cookies: nothing to forge
+    # A mail client's RFC 8058 one-click POST has no session; the signed link is the proof.
+    # The view still checks CSRF on the page's own button.
+    csrf.exempt(notify_views.unsubscribe)
     return app

@@ -4,6 +4,9 @@ DATABASE_URL  PostgreSQL (postgresql://…) instead of SQLite under instance/
 REDIS_URL     shared rate-limit storage, caches and the job queue across workers
 SECRET_KEY    session signing key; generated once into instance/secret_key otherwise
 COMPANION_SECURE_COOKIES=1   mark cookies Secure (set it when served over https)
+PUBLIC_URL    where members reach the app, for links in mail (default http://127.0.0.1:5000)
+MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS, MAIL_FROM   SMTP for mail;
+              without MAIL_SERVER each message is an .eml file in instance/outbox/
 """
 
 from __future__ import annotations
@@ -65,4 +68,30 @@ def from_environment(instance_path: str) -> dict:
         "JOB_STALE_SECONDS": 600,
         "UPLOAD_RATE_LIMIT": "20 per hour",
         "TEMPLATES_AUTO_RELOAD": False,
+        # Mail is written outside any request (a worker, the CLI): its links start here.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").strip() or "http://127.0.0.1:5000",
+        **mail_settings(),
+    }
+
+
+MAIL_FROM = "Companion <companion@localhost>"
+
+
+def mail_settings() -> dict:
+    """SMTP when MAIL_SERVER is set (companion.notify.mail), else the outbox folder. The
+    MAIL_* names are Flask-Mailman's own; MAIL_FROM is also its default sender."""
+    sender = os.environ.get("MAIL_FROM", "").strip() or MAIL_FROM
+    port = os.environ.get("MAIL_PORT", "").strip() or "25"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"MAIL_PORT must be a port number (1-65535), not {port!r}")
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": int(port),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip() or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").strip().lower() in {"1", "true", "yes"},
+        "MAIL_FROM": sender,
+        "MAIL_DEFAULT_SENDER": sender,
+        # A mail server that stops answering must not hold a worker thread for long.
+        "MAIL_TIMEOUT": 30,
     }

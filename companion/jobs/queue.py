@@ -7,6 +7,10 @@ inside an app context of the app that built the queue: the worker process builds
 app once with `create_app()`, `companion demo` runs the same queue in threads beside its
 server, and under TESTING (unless `HUEY_IMMEDIATE` says otherwise) Huey's immediate mode
 runs every job at once, inline, through the very same task code.
+
+Periodic tasks (sending the mail that is due, `companion.notify.deliveries`, every few
+minutes) are enqueued by exactly one consumer: `companion worker --periodic` on one
+machine, or the embedded worker of `companion demo`. Any worker may then run them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 EXTENSION = "companion_jobs"
@@ -45,14 +49,15 @@ class JobQueue:
         storage = self.huey.storage
         return getattr(storage, "filename", None) or "Redis"
 
-    def start_worker(self, workers: int = 2) -> Consumer | None:
+    def start_worker(self, workers: int = 2, *, periodic: bool = False) -> Consumer | None:
         """Run the queue in daemon threads of this process (`companion demo`), without
         taking over its signals: Ctrl+C still stops the server, and the threads with it.
+        `periodic`: this consumer also enqueues the periodic tasks (only one may).
         Nothing to start in immediate mode, where jobs run as they are queued."""
         if self.huey.immediate:
             return None
         consumer = EmbeddedConsumer(
-            self.huey, workers=workers, periodic=False, max_delay=MAX_POLL_SECONDS
+            self.huey, workers=workers, periodic=periodic, max_delay=MAX_POLL_SECONDS
         )
         consumer.start()
         return consumer
@@ -82,7 +87,25 @@ def build_queue(app: Flask, *, immediate: bool | None = None) -> JobQueue:
     queue = JobQueue(huey)
     for name, function in TASKS.items():
         queue.tasks[name] = huey.task(name=name)(_in_app_context(app, function))
+    for name, (when, function) in _periodic_tasks().items():
+        queue.tasks[name] = huey.periodic_task(when, name=name)(_periodic(app, function))
     return queue
+
+
+def _periodic_tasks() -> dict[str, tuple[Callable, Callable[[], None]]]:
+    from ..notify import deliveries
+
+    every = f"*/{deliveries.EVERY_MINUTES}"
+    return {"notify_run": (crontab(minute=every), deliveries.periodic_run)}
+
+
+def _periodic(app: Flask, function: Callable[[], None]) -> Callable[[], None]:
+    @functools.wraps(function)
+    def run() -> None:
+        with app.app_context():
+            function()
+
+    return run
 
 
 def _in_app_context(app: Flask, function: Callable[[str], None]) -> Callable[[str], None]:
