@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import joinedload
 
 from . import spoilers
@@ -188,6 +199,22 @@ def unlocked_by_last_move(viewer: Viewer, before: Position) -> list[Comment]:
         > tuple_(literal(before.chapter), literal(before.paragraph)),
         Comment.author_id != viewer.user_id,
         Comment.deleted_at.is_(None),
+    )
+
+
+def newly_visible(
+    viewer: Viewer, before: Position, since: datetime | None, until: datetime | None = None
+) -> list[Comment]:
+    """What a digest may tell (rules 4 and 5): comments others wrote that the viewer sees
+    now and could not see when the window opened, at `before` and `since` (unlocked by
+    their moves since, or posted since). None for `since` means from the beginning."""
+    unlocked = tuple_(Comment.level_chapter, Comment.level_paragraph) > tuple_(
+        literal(before.chapter), literal(before.paragraph)
+    )
+    new = or_(unlocked, Comment.created_at > since) if since is not None else true()
+    window = [Comment.created_at <= until] if until is not None else []
+    return visible(
+        viewer, new, *window, Comment.author_id != viewer.user_id, Comment.deleted_at.is_(None)
     )
 
 

@@ -24,7 +24,8 @@ from .circles import circle_view, member_of
 from .comments import Comment, DiscussionError, Viewer, viewer_for
 from .extensions import db
 from .htmx import focus_after_settle, is_htmx
-from .models import Circle, Membership, ProgressMove
+from .models import Circle, Membership, ProgressMove, utcnow
+from .notify import digest as digest_of
 from .reading import chapter_context, find_chapter, move_place, paragraphs_of, shape_of
 from .spoilers import Position
 from .warning_prefs import pending_flags
@@ -450,21 +451,11 @@ def unlocked(viewer: Viewer) -> list[Comment]:
 @bp.get("/c/<slug>/unlocked")
 @circle_view()
 def digest(circle: Circle, membership: Membership):
+    # The same content as the digest mail (one builder), over the window since the
+    # member's last step forward.
     viewer = viewer_for(circle, membership)
-    items = unlocked(viewer)
-    # In reading order: chapter, then where in it (chapter-wide ones first), then when.
-    items.sort(key=lambda c: (c.chapter, -1 if c.paragraph is None else c.paragraph, c.id))
-    by_chapter: dict[int, list[Comment]] = {}
-    for comment in items:
-        by_chapter.setdefault(comment.chapter, []).append(comment)
-    return render_template(
-        "digest.html",
-        circle=circle,
-        by_chapter=by_chapter,
-        total=len(items),
-        move=last_forward_move(viewer),
-        shape=shape_of(circle.work),
-    )
+    content, move = digest_of.since_last_move(circle, viewer, utcnow().date())
+    return render_template("digest.html", circle=circle, digest=content, move=move, link=url_for)
 
 
 @bp.get("/c/<slug>/unlocked/notice")

@@ -1,6 +1,8 @@
 """Property: whatever members do (move, post, reply, edit, delete), after every step each
 member receives exactly the comments the spoiler rule allows, on every surface, and not a
-word or id of any other.
+word or id of any other; and every message that could be mailed to them (a digest of all
+time, a notice of every reply, a reminder for every chapter on the schedule) carries no
+text, id, author, count or chapter title beyond their place.
 
 The expected visibility comes from a model kept here, independent of the app's gate."""
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -20,14 +23,17 @@ from companion.circles import create_circle
 from companion.cli import import_work
 from companion.extensions import db
 from companion.importers import parse_bytes
-from companion.models import Membership
+from companion.models import Delivery, Membership, ScheduleEntry, utcnow
+from companion.notify.compose import compose
 from companion.spoilers import Position
 from tests.conftest import Reader, empty_database
 
-# A small work keeps each step fast and collisions likely: 2 chapters of 2 paragraphs.
+# A small work keeps each step fast and collisions likely: 2 chapters of 2 paragraphs,
+# with titles no other text contains (a title is a spoiler until its chapter is reached).
 CHAPTERS, PARAGRAPHS = 2, 2
+TITLES = {1: "Quietharbor", 2: "Stormwake"}
 WORK = "\n".join(
-    f"Chapter {n}: Part {n}\nChapter Text\n"
+    f"Chapter {n}: {TITLES[n]}\nChapter Text\n"
     + "\n".join(f"Paragraph {p} of chapter {n}, plain story text." for p in range(PARAGRAPHS))
     for n in range(1, CHAPTERS + 1)
 ).encode()
@@ -50,9 +56,14 @@ class Discussion(RuleBasedStateMachine):
             db.session.flush()
             circle = create_circle(users[0], "Property", work)
             circle.memberships += [Membership(user=u) for u in users[1:]]
+            for user in users:
+                user.email, user.email_verified_at = f"{user.name}@example.org", utcnow()
+            today = utcnow().date()
+            circle.schedule = [ScheduleEntry(chapter=n, due=today + timedelta(days=n))
+                               for n in range(1, CHAPTERS + 1)]  # fmt: skip
             self.tokens = {u.name: accounts.create_token(u) for u in users}
             db.session.commit()
-            self.slug, self.work = circle.slug, work.id
+            self.slug, self.work, self.circle = circle.slug, work.id, circle.id
             self.ids = {u.name: u.id for u in users}
         self.readers = {name: Reader(self.app, name).login("a long enough password")
                         for name in MEMBERS}  # fmt: skip
@@ -225,6 +236,92 @@ class Discussion(RuleBasedStateMachine):
                 assert c["text"] in chapter_pages[f"/c/{self.slug}/chapters/{c['chapter']}"] or (
                     c["paragraph"] is not None
                 ), (member, cid)
+
+    # --- what mail may say -----------------------------------------------------------
+
+    def messages(self, member: str) -> dict[tuple[str, str], object]:
+        """Every message that could be sent to the member now, composed by the app."""
+        periods = [("digest", "all-time")]
+        periods += [("reply", f"comment-{i}") for i, c in self.comments.items() if c["parent"]]
+        periods += [("reminder", f"chapter-{n}") for n in range(1, CHAPTERS + 1)]
+        address = f"{member}@example.org"
+        messages = {}
+        with self.app.app_context():
+            for kind, period in periods:
+                delivery = Delivery(user_id=self.ids[member], circle_id=self.circle, kind=kind,
+                                    period=period, to_address=address)  # fmt: skip
+                messages[(kind, period)] = compose(delivery)
+        return messages
+
+    def assert_tells_nothing_beyond(self, member: str, msg, allowed: set[int]):
+        """No text, id, author, count or title of anything the member may not see; the
+        comments the message shows are exactly `allowed`, each under its own author."""
+        everything = "\n".join([msg.subject, msg.text, msg.html, *msg.headers.values()])
+        for cid, c in self.comments.items():
+            if cid in allowed:
+                continue
+            if not self.may_see(member, c) or c["deleted"]:
+                assert c["text"] not in everything, (member, cid)
+            assert not re.search(rf"/comments/{cid}\b", everything), (member, cid)
+            assert f'digest-{cid}"' not in everything, (member, cid)
+        for word in self.dead_words:
+            assert word not in everything, (member, word)
+        for n, title in TITLES.items():
+            if n > self.progress[member].chapter:
+                assert title not in everything, (member, n)
+        shown = re.findall(r'id="digest-(\d+)">(.*?)</(?:li|blockquote)>', msg.html, re.S)
+        assert {int(i) for i, _ in shown} == allowed, (member, allowed)
+        for cid, entry in shown:
+            c = self.comments[int(cid)]
+            assert c["text"] in entry, (member, cid)
+            if "<strong>" in entry:
+                assert f"<strong>{c['author']}</strong>" in entry, (member, cid)
+        # Names appear only on the comments shown (and the greeting to the member).
+        rest = re.sub(r'id="digest-\d+">.*?</(?:li|blockquote)>', "", msg.html, flags=re.S)
+        rest = re.sub(r"https?://\S+", "", rest + msg.text)
+        for name in MEMBERS:
+            if name != member and not any(self.comments[int(i)]["author"] == name
+                                          for i, _ in shown):  # fmt: skip
+                assert not re.search(rf"\b{name}\b", rest + msg.subject), (member, name)
+        # The only counts: of the comments shown.
+        for count in re.findall(r"(\d+) (?:new )?(?:comments?|repl(?:y|ies)|unlock|locked)",
+                                everything):  # fmt: skip
+            assert int(count) == len(allowed), (member, count, allowed)
+
+    @invariant()
+    def no_message_tells_a_member_anything_beyond_their_place(self):
+        if not hasattr(self, "slug"):
+            return
+        for member in MEMBERS:
+            messages = self.messages(member)
+            seen = {i for i in self.live(member) if self.comments[i]["author"] != member}
+            digest = messages[("digest", "all-time")]
+            assert (digest is None) == (not seen), member
+            if digest is not None:
+                assert f"{len(seen)} new comment" in digest.subject
+                self.assert_tells_nothing_beyond(member, digest, seen)
+            for (kind, period), msg in messages.items():
+                if kind == "reply":
+                    cid = int(period.removeprefix("comment-"))
+                    c = self.comments[cid]
+                    parent = self.comments[c["parent"]]
+                    due = parent["author"] == member != c["author"] and cid in seen
+                    assert (msg is not None) == due, (member, cid)
+                    if msg is not None:
+                        assert c["author"] in msg.subject
+                        # The member's own comment, quoted for context, is theirs to read.
+                        self.assert_tells_nothing_beyond(member, msg, {cid})
+                        others = set(self.comments) - {cid, c["parent"]}
+                        for other in others:  # nothing about any other comment
+                            assert self.comments[other]["text"] not in msg.text, (member, other)
+                elif kind == "reminder":
+                    n = int(period.removeprefix("chapter-"))
+                    behind = self.progress[member] < Position(n, PARAGRAPHS - 1)
+                    assert (msg is not None) == behind, (member, n)
+                    if msg is not None:
+                        assert f"chapter {n} is due" in msg.subject
+                        self.assert_tells_nothing_beyond(member, msg, set())
+                        assert not any(title in msg.text for title in TITLES.values())
 
 
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
