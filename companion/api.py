@@ -352,3 +352,4 @@ def openapi():
 
 
 from .jobs import api as _jobs_api  # noqa: E402, F401  (POST /works, GET /jobs/<id>)
+from .notify import api as _notify_api  # noqa: E402, F401  (GET|PUT /me/notifications)

@@ -19,7 +19,9 @@ from .importers import load
 from .library import store_work
 from .models import (
     Circle,
+    Delivery,
     Membership,
+    NotificationSetting,
     Progress,
     ScheduleEntry,
     User,
@@ -27,6 +29,8 @@ from .models import (
     move_progress,
     utcnow,
 )
+from .notify import deliveries, mail
+from .notify.settings import Choice, choose
 from .spoilers import Position
 
 SEED = "000_7177a6315aa087ac.txt"
@@ -36,6 +40,7 @@ SEED = "000_7177a6315aa087ac.txt"
 SAMPLE_TITLE = "Between Coping and Caring"
 PASSWORD = "companion-demo"
 CIRCLE_SLUG = "thursday-readers"
+ADDRESS_DOMAIN = "example.com"  # RFC 2606: never anyone's real mailbox
 # (name, role, where they are: a chapter they finished, or (chapter, paragraph))
 MEMBERS = [
     ("mira", "owner", "end"),
@@ -73,6 +78,68 @@ def setup() -> list[str]:
         membership = circle.membership_of(user.id)
         position = Progress.of(user.id, work.id)
         lines.append(f"  {name:<6} {membership.role:<9} {shape.describe(position)}")
+    lines += _first_digests(circle)
+    return lines
+
+
+def _first_digests(circle: Circle) -> list[str]:
+    """The demo readers' mail: each gets an address (verified: the operator gives it) and
+    a daily digest, and once, a first digest of everything they can read so far, sent by
+    the delivery engine (to instance/outbox/ unless SMTP is set up). A later run sends
+    nothing again: the engine's regular digests take over from where these end."""
+    now = utcnow()
+    addresses, first = [], 0
+    for name, _, _ in MEMBERS:
+        user = User.by_name(name)
+        if user.email is None:
+            try:
+                accounts.set_email(user, f"{name}@{ADDRESS_DOMAIN}", verified=True)
+            except accounts.AccountError:
+                continue  # someone here already verified that address: theirs, not ours
+        if not user.verified_email:
+            continue
+        addresses.append(user.verified_email)
+        chosen = select(NotificationSetting.id).filter_by(user_id=user.id, circle_id=circle.id)
+        if db.session.scalar(chosen) is None:  # what they chose themselves stays
+            choose(user.id, circle.id, Choice(digest="daily"))
+        sent = select(Delivery.id).filter_by(user_id=user.id, circle_id=circle.id, kind="digest")
+        if db.session.scalar(sent.limit(1)) is not None:
+            continue
+        # Recorded like the engine's own digests, for today, covering from the beginning:
+        # the engine's first digest looks back one day only, and the demo's history is
+        # older than that. Tomorrow's digest starts where this one ends.
+        db.session.add(
+            Delivery(
+                user_id=user.id,
+                circle_id=circle.id,
+                kind="digest",
+                period=deliveries.period_key("daily", now),
+                covers_from=None,
+                covers_until=now,
+                to_address=user.verified_email,
+            )
+        )
+        first += 1
+    db.session.commit()
+    lines = [f"Their mail goes to {', '.join(addresses)} (daily digests)."] if addresses else []
+    if not first:
+        return lines
+    try:
+        summary = deliveries.run(now)
+    except Exception as error:  # the demo carries on without mail; say why, no traceback
+        db.session.rollback()
+        reason = deliveries.describe(error)
+        lines.append(f"Could not send the first digests ({reason}); try 'companion notify run'.")
+        return lines
+    where = (
+        "sent by SMTP"
+        if current_app.config.get("MAIL_SERVER")
+        else f"in {mail.outbox_path(current_app.instance_path)} (log in, open /outbox)"
+    )
+    lines.append(f"First digests: {summary.sent} {where}.")
+    lines += [failure.line() for failure in summary.failed]
+    if summary.retrying or summary.left:
+        lines.append("Some mail is not out yet; 'companion notify run' tries again.")
     return lines
 
 

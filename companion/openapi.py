@@ -126,6 +126,27 @@ def document() -> dict:
                         "reading it and you; default true with `circle`, else false"},
         },
     }
+    notification_choice = {
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "digest": {"enum": ["off", "daily", "weekly"],
+                       "description": "a digest of what became visible to you; default off"},
+            "replies": {"enum": ["off", "now", "digest"],
+                        "description": "replies to your comments: right away, in the digest "
+                        "(default), or not at all"},
+            "reminders": {"type": "boolean", "description": "a day before a chapter is due, "
+                          "if you are behind it; default true"},
+        },
+    }
+    notifications = {
+        "type": "object", "required": ["circles"], "additionalProperties": False,
+        "properties": {"circles": {
+            "type": "object", "additionalProperties": notification_choice,
+            "description": "keyed by circle slug: every circle you belong to (GET, PUT "
+                           "answer), or just the ones to change (PUT body)"}},
+        "examples": [{"circles": {"thursday-readers": {"digest": "weekly", "replies": "now",
+                                                       "reminders": True}}}],
+    }
     work_id, number, slug = _param("work_id", INT), _param("n", INT), _param("slug", STR)
     return {
         "openapi": "3.1.0",
@@ -151,6 +172,7 @@ def document() -> dict:
                             "created_at": STR, "edited": {"type": "boolean"},
                             "deleted": {"type": "boolean"}, "hidden": {"type": "boolean"}}},
                         "Chapter": chapter, "Warning": warning, "Job": job,
+                        "NotificationSettings": notifications,
                         "WarningPreference": preference, "Error": {"type": "object", "properties": {
                             "error": STR, "status": INT}}},
             "responses": {"Error": _json(_ref("Error"), "A message meant for people")},
@@ -262,6 +284,24 @@ def document() -> dict:
                         "type": "object", "required": ["preset"], "properties": {
                             "preset": {"enum": ["nothing", "graphic", "chapter"]}}}]}),
                     "responses": {"200": _json(preferences), **ERRORS}}},
+            "/me/notifications": {
+                "get": {
+                    "summary": "Your notification choices in every circle you belong to (the "
+                               "defaults where you chose nothing); mail goes only to a "
+                               "verified address",
+                    "security": AUTH,
+                    "responses": {"200": _json(_ref("NotificationSettings")), **ERRORS}},
+                "put": {
+                    "summary": "Change some fields of some circles; the rest keep theirs. "
+                               "Everything is checked first (a circle you are not in is a "
+                               "404, a bad value a 400 naming the field), then saved at once",
+                    "security": AUTH,
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": _ref("NotificationSettings"),
+                        "example": {"circles": {"thursday-readers": {"digest": "daily"}}}}}},
+                    "responses": {"200": _json(_ref("NotificationSettings"),
+                                               "The whole document, as GET answers it"),
+                                  **ERRORS}}},
             "/invites/{token}/accept": {"post": {
                 "summary": "Join a circle through an invite",
                 "parameters": [_param("token", STR)], "security": AUTH,
