@@ -385,17 +385,117 @@ def warnings_detect(work_id: int, as_json: bool) -> None:
             )
 
 
-@warnings_group.command("eval")
-@click.argument("gold_path", metavar="GOLD.json", type=click.Path(path_type=Path))
-@click.option("--verbose", is_flag=True, help="Also list what was missed or extra per chapter.")
+@warnings_group.command("redetect")
+@click.option("--now", is_flag=True, help="Re-detect here and now instead of queueing jobs.")
 @with_appcontext
-def warnings_eval(gold_path: Path, verbose: bool) -> None:
+def warnings_redetect(now: bool) -> None:
+    """Re-detect every work whose warnings an older detector made (member flags stay).
+
+    Queues one background job per work (a worker runs them; `companion worker --periodic`
+    also does this by itself every ten minutes), or with --now does the work at once."""
+    from .database import upgrade
+    from .library import redetect
+    from .models import Work
+    from .warnings.model import detector_version
+
+    upgrade()
+    stale = redetect.stale_work_ids()
+    if not stale:
+        click.echo(f"every work is detected by the current detector ({detector_version()})")
+        return
+    if now:
+        for work_id in stale:
+            work = db.session.get(Work, work_id)
+            count = redetect.redetect(work)
+            db.session.commit()
+            click.echo(f"work {work_id}: {count} automatic warnings")
+        return
+    jobs = redetect.enqueue_stale()
+    click.echo(f"queued re-detection of {len(jobs)} works for the job queue's workers")
+
+
+# The gold files the detector is trained and cross-validated on, in a checkout.
+GOLD_FOLDER = Path(__file__).resolve().parents[1] / "tests" / "data" / "warnings"
+
+
+def _gold_folder(path: Path | None) -> Path:
+    folder = path or GOLD_FOLDER
+    if not folder.is_dir() or not any(folder.glob("*.json")):
+        fail(f"{folder}: no gold files here; pass a folder of gold files")
+    return folder
+
+
+@warnings_group.command("train")
+@click.option(
+    "--gold",
+    "gold_folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of gold files (default: tests/data/warnings of this checkout).",
+)
+def warnings_train(gold_folder: Path | None) -> None:
+    """Rebuild the detector's model from the gold files (same files, same model).
+
+    Writes companion/warnings/model.json; works detected by an older model are re-detected
+    by the job queue (`companion warnings redetect`, or a worker with --periodic)."""
+    from .warnings import model, training
+
+    folder = _gold_folder(gold_folder)
+    try:
+        trained = training.train(folder)
+    except (ValueError, FileNotFoundError) as error:
+        fail(str(error))
+    click.echo(
+        f"trained on {len(trained.trained_on)} works from {folder}: "
+        f"detector {model.detector_version(trained)}, written to {model.MODEL_PATH}"
+    )
+
+
+def _cross_validate(folder: Path, verbose: bool) -> None:
+    from .warnings import training
+    from .warnings.evaluate import format_report
+
+    try:
+        works = training.load_gold_folder(folder)
+    except (ValueError, FileNotFoundError) as error:
+        fail(str(error))
+    result = training.cross_validate(works)
+    click.echo(f"leave-one-work-out over {len(works)} works in {folder}")
+    click.echo(f"{'work':<22} {'ch':>3}  {'body F1':>7} {'P':>6} {'R':>6}  {'notes F1':>8}")
+    for name, report in result.reports.items():
+        body, notes = report.body.micro, report.notes.micro
+        mark = "" if name in result.held_out else "  (not held out: rules written on it)"
+        click.echo(
+            f"{name:<22} {len(report.chapters):>3}  {body.f1:7.3f} {body.precision:6.3f}"
+            f" {body.recall:6.3f}  {notes.f1:8.3f}{mark}"
+        )
+    click.echo("")
+    click.echo(f"pooled over the {len(result.held_out)} held-out works:")
+    click.echo(format_report(result.pooled, verbose=verbose))
+
+
+@warnings_group.command("eval")
+@click.argument("gold_path", metavar="GOLD.json", type=click.Path(path_type=Path), required=False)
+@click.option("--verbose", is_flag=True, help="Also list what was missed or extra per chapter.")
+@click.option(
+    "--cross-validate",
+    "cross",
+    is_flag=True,
+    help="Leave-one-work-out over a folder of gold files (GOLD.json may name the folder; "
+    "default tests/data/warnings): per work and pooled, body and notes apart.",
+)
+@with_appcontext
+def warnings_eval(gold_path: Path | None, verbose: bool, cross: bool) -> None:
     """Score stored chapter-level detections against a hand-made gold file.
 
     The gold file's "work" is the source file name of an imported work, or else a path
     relative to the gold file, which is imported first. Prints body and notes figures
     separately; the last line is `micro-F1 X macro-F1 Y` over both."""
     import json
+
+    if cross:
+        return _cross_validate(_gold_folder(gold_path), verbose)
+    if gold_path is None:
+        fail("name a gold file, or use --cross-validate")
 
     from sqlalchemy import select
 

@@ -84,6 +84,9 @@ class Work(db.Model):
     # "public", or "private": readable only by its uploader and the members of circles
     # reading it (companion.library.access decides, in one place).
     visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public")
+    # Which detector made the automatic warnings (`warnings.model.detector_version`); a work
+    # whose value is not the current one is re-detected in the background.
+    detector_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None, index=True
     )

@@ -17,7 +17,7 @@ from companion.warnings import visible
 from companion.warnings.taxonomy import LABELS
 from tests.conftest import ROOT, SEED
 
-GOLD = ROOT / "tests" / "data" / "gold_seed.json"
+GOLD = ROOT / "tests" / "data" / "warnings" / "sample.json"
 BODY_FLOOR, NOTES_FLOOR = 0.85, 0.9
 
 
@@ -362,7 +362,8 @@ def test_chapter_start_banner_names_label_severity_and_source(app, reader, work)
     banner = html[html.index('class="cw-banner"') : html.index("</aside>")]
     assert 'data-warning="torture"' in banner
     assert '<span class="cw-severity">moderate</span>' in banner
-    assert "from the author&#39;s notes" in banner and "detected in the text" in banner
+    assert "the author&#39;s notes say" in banner and "found in the text" in banner
+    assert "can miss things" in banner
     # Chapter start includes the passage: it is collapsed too.
     assert 'class="cw-passage"' in html
 

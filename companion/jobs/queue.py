@@ -9,8 +9,9 @@ server, and under TESTING (unless `HUEY_IMMEDIATE` says otherwise) Huey's immedi
 runs every job at once, inline, through the very same task code.
 
 Periodic tasks (sending the mail that is due, `companion.notify.deliveries`, every few
-minutes) are enqueued by exactly one consumer: `companion worker --periodic` on one
-machine, or the embedded worker of `companion demo`. Any worker may then run them.
+minutes; queueing re-detection of works an older detector read) are enqueued by exactly
+one consumer: `companion worker --periodic` on one machine, or the embedded worker of
+`companion demo`. Any worker may then run them.
 """
 
 from __future__ import annotations
@@ -93,10 +94,16 @@ def build_queue(app: Flask, *, immediate: bool | None = None) -> JobQueue:
 
 
 def _periodic_tasks() -> dict[str, tuple[Callable, Callable[[], None]]]:
+    from ..library import redetect
     from ..notify import deliveries
 
     every = f"*/{deliveries.EVERY_MINUTES}"
-    return {"notify_run": (crontab(minute=every), deliveries.periodic_run)}
+    return {
+        "notify_run": (crontab(minute=every), deliveries.periodic_run),
+        # After `warnings train` or an upgrade, works made by another detector are queued
+        # for re-detection within ten minutes (cheap when there are none: one query).
+        "redetect_stale": (crontab(minute="*/10"), redetect.enqueue_stale),
+    }
 
 
 def _periodic(app: Flask, function: Callable[[], None]) -> Callable[[], None]:

@@ -173,4 +173,30 @@ def _fail(job: Job, reason: str) -> None:
     _move(job, "failed", job.progress, lines[0] if lines else UNEXPECTED)
 
 
-TASKS = {task.__name__: task for task in (parse_upload, import_upload)}
+def redetect_work(job_id: str) -> None:
+    """Re-detect one work's automatic warnings with the current detector (member flags
+    stay); the new warnings, the work's version mark and the job's "done" commit together."""
+    from ..library.redetect import redetect
+    from ..warnings.model import detector_version
+
+    job = db.session.get(Job, job_id)
+    if job is None or job.state != "queued":
+        return
+    _move(job, "running", 0, "Re-detecting content warnings…")
+    try:
+        work = db.session.get(Work, job.work_id) if job.work_id else None
+        if work is None:
+            return _fail(job, "the work was deleted before it could be re-detected")
+        if work.detector_version == detector_version():
+            _set(job, "done", 100, "Already detected by the current detector.")
+        else:
+            count = redetect(work)
+            _set(job, "done", 100, f"Re-detected: {count} automatic warnings.")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("re-detection %s failed", job_id)
+        return _fail(job, "Something went wrong while re-detecting; the old warnings stay.")
+
+
+TASKS = {task.__name__: task for task in (parse_upload, import_upload, redetect_work)}

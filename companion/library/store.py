@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -36,7 +37,8 @@ from ..models import (
 from ..models import Progress as ReadingProgress
 from ..sanitize import clean_html, paragraph_html, text_to_html
 from ..spoilers import START, Position
-from ..warnings.detect import detect_work
+from ..warnings.detect import Detection, detect_work
+from ..warnings.model import detector_version
 from . import anchors, shelf
 
 # Called with (done, total, what) as the import goes: chapters stored, detection run…
@@ -232,6 +234,7 @@ def _describe(work: Work, data: WorkData, content_hash: str, key: str) -> None:
     work.content_hash = content_hash
     work.word_count = sum(chapter.word_count for chapter in data.chapters)
     work.chapter_count = len(data.chapters)
+    work.detector_version = detector_version()  # its warnings are detected with the text
 
 
 def _chapters(data: WorkData, report: Progress, total: int) -> list[Chapter]:
@@ -261,10 +264,33 @@ def _chapter(data: ChapterData) -> Chapter:
     return chapter
 
 
+# Detection is a pure function of the parsed file; the same file imported again (a second
+# circle's copy, a retried upload, a test suite importing the sample hundreds of times)
+# reuses the last few results instead of reading the whole text again.
+_DETECTED: OrderedDict[tuple, tuple[Detection, ...]] = OrderedDict()
+_DETECTED_KEPT = 8
+
+
 def _detections(data: WorkData) -> list[ContentWarning]:
     # Detection is part of the import: the warnings are in the same transaction as the
     # text, so a work is never readable without them.
-    return [ContentWarning.stored(d) for d in detect_work(data)]
+    key = (
+        data.content_hash(),
+        tuple(data.archive_warnings),
+        tuple(data.tags),
+        data.rating,
+        data.summary,
+        data.notes,
+        detector_version(),
+    )
+    found = _DETECTED.get(key)
+    if found is None:
+        found = _DETECTED[key] = tuple(detect_work(data))
+        while len(_DETECTED) > _DETECTED_KEPT:
+            _DETECTED.popitem(last=False)
+    else:
+        _DETECTED.move_to_end(key)
+    return [ContentWarning.stored(d) for d in found]
 
 
 def _version(work: Work, data: WorkData, uploader_id: int | None, changes: dict) -> WorkVersion:

@@ -25,6 +25,7 @@ from typing import Protocol
 
 from . import lexicon
 from .lexicon import Term
+from .lexicon_general import GENERAL_TERMS
 from .taxonomy import SEVERITIES, TagMatch, labels_for_tag, severity_rank
 
 SOURCES: tuple[str, ...] = ("tags", "notes", "text")
@@ -95,9 +96,9 @@ def _compile_pieces(term: Term, order: int) -> list[_CompiledTerm]:
     ]
 
 
-def _group_terms() -> list[tuple[str, list[_CompiledTerm]]]:
+def _group_terms(terms: Iterable[Term]) -> list[tuple[str, list[_CompiledTerm]]]:
     by_label: dict[str, list[_CompiledTerm]] = defaultdict(list)
-    for term in lexicon.TERMS:
+    for term in terms:
         by_label[term.label].extend(_compile_pieces(term, len(by_label[term.label])))
     # Sexual terms go first: whether a paragraph is a sex scene changes how rough words in
     # it are read.
@@ -164,7 +165,11 @@ def _find_terms(
     return found
 
 
-_LABEL_TERMS = _group_terms()
+# Chapter text is read with both word lists; notes with the one written for how authors
+# write notes (the general list's period vocabulary would read "abuse" in "child abuse"
+# as a second label).
+_LABEL_TERMS = _group_terms((*lexicon.TERMS, *GENERAL_TERMS))
+_NOTE_TERMS = _group_terms(lexicon.TERMS)
 
 
 # --- Context --------------------------------------------------------------------------------
@@ -205,6 +210,13 @@ def _reported(text: str, start: int) -> bool:
     """Heard of, read about, rumoured: "she had heard of a murder", "news of his death"."""
     words = _WORD.findall(_clause_before(text, start))[-3:]
     return bool(_REPORTED.search(" ".join(words)))
+
+
+def _question(text: str, end: int, limit: int = 200) -> bool:
+    """Asked, not told: the sentence the term is in ends with a question mark ("is he
+    dead?", "did she really kill herself?")."""
+    match = _SENTENCE_END.search(text, end, min(len(text), end + limit))
+    return match is not None and match.group() == "?"
 
 
 def _first_person(text: str, start: int) -> bool:
@@ -278,7 +290,7 @@ def _scan_paragraph(raw: str, index: int) -> list[_Hit]:
             if _negated(masked, start):
                 continue
             weight, strength = term.weight, term.strength
-            if _hypothetical(masked, start):
+            if _hypothetical(masked, start) or _question(masked, end):
                 if term.jokeable and _joking(masked, start, end):
                     continue
                 # Strongly specific words ("tortured") still earn a mention when only
@@ -367,22 +379,37 @@ def _passage(label: str, chapter: int, hits: list[_Hit]) -> Detection:
 _MAX_GAP = 1
 
 
-def from_text(chapter: ChapterLike) -> list[Detection]:
-    """Warnings found in the chapter text, one per label per passage."""
+def text_hits(chapter: ChapterLike) -> dict[str, list[_Hit]]:
+    """Every lexicon term found in the chapter text that survived the scope rules, by
+    label, in paragraph order."""
     by_label: dict[str, list[_Hit]] = defaultdict(list)
     for index, paragraph in enumerate(chapter.paragraphs):
         for hit in _scan_paragraph(paragraph, index):
             by_label[hit.label].append(hit)
+    return by_label
 
+
+def label_passages(label: str, chapter_n: int, hits: list[_Hit]) -> list[Detection]:
+    """One label's hits in one chapter as passages: hits close together are one scene."""
+    passages = []
+    group: list[_Hit] = []
+    for hit in hits:
+        if group and hit.paragraph - group[-1].paragraph > _MAX_GAP + 1:
+            passages.append(_passage(label, chapter_n, group))
+            group = []
+        group.append(hit)
+    if group:
+        passages.append(_passage(label, chapter_n, group))
+    return passages
+
+
+def from_text(chapter: ChapterLike) -> list[Detection]:
+    """What the word lists and scope rules alone find in the chapter text, one detection
+    per label per passage, with the rules' own confidence. The trained model
+    (`model.detect_text`) decides from this and more whether a chapter holds a label."""
     detections = []
-    for label, hits in by_label.items():
-        group: list[_Hit] = []
-        for hit in hits:
-            if group and hit.paragraph - group[-1].paragraph > _MAX_GAP + 1:
-                detections.append(_passage(label, chapter.number, group))
-                group = []
-            group.append(hit)
-        detections.append(_passage(label, chapter.number, group))
+    for label, hits in text_hits(chapter).items():
+        detections.extend(label_passages(label, chapter.number, hits))
     detections.sort(key=lambda d: (d.paragraph_start, d.label))
     return detections
 
@@ -443,8 +470,33 @@ def _song_lines(lines: list[str]) -> set[int]:
     return songs
 
 
-def _note_sentences(text: str, chapter: int | None) -> list[str]:
-    """The sentences of a note that speak about this chapter of this work."""
+_NEXT_CHAPTER = re.compile(
+    r"\b(?:next|upcoming|following|coming) (?:chapters?|parts?|updates?|instal+ments?)\b|"
+    r"\bchapters? (?P<number>\d+)\b",
+    _FLAGS,
+)
+# Evidence of a warning one chapter's notes give about another chapter ("next chapter gets
+# dark: hospital stuff") starts with this; `chapter_labels` leaves such warnings out of
+# the notes figures, since gold labels each chapter's own notes.
+TEASER_PREFIX = "said in the notes of chapter"
+
+
+def _teaser_target(sentence: str, chapter: int) -> int | None:
+    """The chapter a teaser sentence is about: the next one, or the one it names."""
+    match = _NEXT_CHAPTER.search(sentence)
+    if match is None:
+        return None
+    if match.group("number"):
+        target = int(match.group("number"))
+        return target if target != chapter else None
+    return chapter + 1
+
+
+def _note_sentences(
+    text: str, chapter: int | None, teasers: list[tuple[int, str]] | None = None
+) -> list[str]:
+    """The sentences of a note that speak about this chapter of this work; sentences about
+    another chapter of it go to `teasers` as (chapter, sentence) when a list is given."""
     lines = text.translate(_QUOTES).splitlines()
     songs = _song_lines(lines)
     kept = []
@@ -467,6 +519,10 @@ def _note_sentences(text: str, chapter: int | None) -> list[str]:
                 and chapter is not None
                 and int(other.group("number")) == chapter
             ):
+                if teasers is not None and chapter is not None:
+                    target = _teaser_target(sentence, chapter)
+                    if target is not None:
+                        teasers.append((target, sentence))
                 continue
             kept.append(sentence)
     return kept
@@ -486,7 +542,7 @@ def _scan_note_sentence(sentence: str) -> list[tuple[str, float, str, int, int]]
                 found.append((match.label, confidence, match.severity, start, listing.end()))
     sentence, _lowered, masked = _prepare(sentence)
     stems = _stems(masked)
-    for label, terms in _LABEL_TERMS:
+    for label, terms in _NOTE_TERMS:
         for match, term in _find_terms(masked, stems, terms):
             start, end = match.span()
             if _negated(masked, start):
@@ -504,30 +560,48 @@ def _scan_note_sentence(sentence: str) -> list[tuple[str, float, str, int, int]]
     return found
 
 
-def _scan_notes(parts: Iterable[tuple[str, str]], chapter: int | None) -> list[Detection]:
-    best: dict[str, Detection] = {}
+def _scan_notes(
+    parts: Iterable[tuple[str, str]],
+    chapter: int | None,
+    teasers: list[tuple[int, str]] | None = None,
+) -> list[Detection]:
+    found = []
     for where, text in parts:
-        if not text or not text.strip():
-            continue
-        for sentence in _note_sentences(text, chapter):
-            for label, confidence, severity, start, end in _scan_note_sentence(sentence):
-                candidate = Detection(
-                    label=label,
-                    severity=severity,
-                    source="notes",
-                    confidence=round(confidence, 2),
-                    evidence=f"{where}: {_snippet(sentence, start, end)}",
-                    chapter=chapter,
-                    paragraph_start=None,
-                    paragraph_end=None,
-                )
-                current = best.get(label)
-                if current is None or (candidate.confidence, severity_rank(severity)) > (
-                    current.confidence,
-                    severity_rank(current.severity),
-                ):
-                    best[label] = candidate
-    return sorted(best.values(), key=lambda d: d.label)
+        if text and text.strip():
+            found += [(where, s, chapter) for s in _note_sentences(text, chapter, teasers)]
+    return _best_per_label(found)
+
+
+def _best_per_label(sentences: Iterable[tuple[str, str, int | None]]) -> list[Detection]:
+    """(where, sentence, chapter it is about) → the surest detection per label and chapter."""
+    best: dict[tuple[str, int | None], Detection] = {}
+    for where, sentence, chapter in sentences:
+        for label, confidence, severity, start, end in _scan_note_sentence(sentence):
+            candidate = Detection(
+                label=label,
+                severity=severity,
+                source="notes",
+                confidence=round(confidence, 2),
+                evidence=f"{where}: {_snippet(sentence, start, end)}",
+                chapter=chapter,
+                paragraph_start=None,
+                paragraph_end=None,
+            )
+            current = best.get((label, chapter))
+            if current is None or (candidate.confidence, severity_rank(severity)) > (
+                current.confidence,
+                severity_rank(current.severity),
+            ):
+                best[(label, chapter)] = candidate
+    return sorted(best.values(), key=lambda d: (d.chapter or 0, d.label))
+
+
+def _chapter_notes(chapter: ChapterLike) -> tuple[tuple[str, str], ...]:
+    return (
+        ("summary", chapter.summary),
+        ("notes", chapter.begin_notes),
+        ("end notes", chapter.end_notes),
+    )
 
 
 def from_notes(chapter: ChapterLike) -> list[Detection]:
@@ -536,14 +610,19 @@ def from_notes(chapter: ChapterLike) -> list[Detection]:
     Summaries are excerpts or teasers of the chapter, so what happens in them counts; notes
     count when they warn ("CW: …", "warning for …", "mind the tags") or speak plainly about
     what the chapter holds. Recommendations of other works, playlists, and remarks about
-    other chapters are skipped.
+    other chapters are skipped (teasers go to the chapter they name: `teasers`).
     """
-    parts = (
-        ("summary", chapter.summary),
-        ("notes", chapter.begin_notes),
-        ("end notes", chapter.end_notes),
-    )
-    return _scan_notes(parts, chapter.number)
+    return _scan_notes(_chapter_notes(chapter), chapter.number)
+
+
+def teasers(chapter: ChapterLike, chapter_numbers: Iterable[int]) -> list[Detection]:
+    """Warnings a chapter's notes give about another chapter of the work ("next chapter
+    gets dark: hospital stuff"), placed on that chapter, if the work has it."""
+    about: list[tuple[int, str]] = []
+    _scan_notes(_chapter_notes(chapter), chapter.number, about)
+    numbers = set(chapter_numbers)
+    where = f"{TEASER_PREFIX} {chapter.number}"
+    return _best_per_label((where, sentence, n) for n, sentence in about if n in numbers)
 
 
 # --- Tags ----------------------------------------------------------------------------------------
@@ -592,16 +671,21 @@ def from_tags(work: WorkLike) -> list[Detection]:
 
 def detect_work(work: WorkLike) -> list[Detection]:
     """Everything the three automatic sources find: tags and the work's own summary and
-    notes (chapter None), then each chapter's notes and text."""
+    notes (chapter None), then each chapter's notes (and what other chapters' notes say
+    about it) and its text, as the trained model reads it."""
     detections = from_tags(work)
     work_notes = (
         ("work summary", getattr(work, "summary", "") or ""),
         ("work notes", getattr(work, "notes", "") or ""),
     )
     detections.extend(_scan_notes(work_notes, None))
+    numbers = [chapter.number for chapter in work.chapters]
+    from .model import detect_text  # the trained model reads what this module finds
+
     for chapter in work.chapters:
         detections.extend(from_notes(chapter))
-        detections.extend(from_text(chapter))
+        detections.extend(teasers(chapter, numbers))
+        detections.extend(detect_text(chapter))
     return detections
 
 
@@ -621,6 +705,8 @@ def chapter_labels(
     for detection in detections:
         if detection.source != source or detection.chapter != chapter_n:
             continue
+        if detection.evidence.startswith(TEASER_PREFIX):
+            continue  # another chapter's notes said it: not this chapter's notes
         if detection.confidence < min_confidence:
             continue
         current = labels.get(detection.label)

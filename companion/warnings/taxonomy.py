@@ -172,6 +172,7 @@ LABELS: tuple[Label, ...] = tuple(
     Label(key, *_DESCRIPTIONS[key]) for key in (*PAN23_KEYS, *EXTRA_KEYS)
 )
 LABELS_BY_KEY: dict[str, Label] = {label.key: label for label in LABELS}
+LABEL_KEYS: tuple[str, ...] = tuple(label.key for label in LABELS)
 
 # Ordered from least to most intense; compare with `severity_rank`, never with strings.
 SEVERITIES: tuple[str, ...] = ("mention", "minor", "moderate", "graphic")

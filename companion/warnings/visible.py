@@ -36,10 +36,11 @@ WHERE_SHOWN: dict[str, frozenset[str]] = {
     "chapter": frozenset({"chapter", "passage"}),
     "passage": frozenset({"passage"}),
 }
+# Where a warning came from, in the words a reader sees beside it.
 SOURCE_WORDS = {
-    "tags": "from the work's tags",
-    "notes": "from the author's notes",
-    "text": "detected in the text",
+    "tags": "the work's tags say",
+    "notes": "the author's notes say",
+    "text": "found in the text",
     "member": "flagged by a member",
 }
 PRESETS: dict[str, tuple[str, str]] = {

@@ -1,4 +1,4 @@
-"""The whole detector on the sample work, scored against the hand-made gold file."""
+"""The whole detector on the sample work, scored against its hand-made gold file."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from companion.warnings.evaluate import (
 from companion.warnings.taxonomy import LABELS_BY_KEY, SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLD_PATH = ROOT / "tests" / "data" / "gold_seed.json"
+GOLD_PATH = ROOT / "tests" / "data" / "warnings" / "sample.json"
 
-# What the detector reaches on the sample (body 1.000, notes 1.000 when written); the
-# floors leave room for lexicon changes that trade a little here for other works.
-BODY_MICRO_F1_FLOOR = 0.85
+# A regression check, not a result: the first rules were written on this work and the
+# model is trained on it (body 0.854, notes 1.000 with the committed model). The figures
+# that count are leave-one-work-out over other works: tests/warnings/test_warnings_model.py.
+BODY_MICRO_F1_FLOOR = 0.8
 NOTES_MICRO_F1_FLOOR = 0.9
 
 
@@ -80,8 +81,8 @@ def gold() -> dict:
 
 @pytest.fixture(scope="module")
 def work(gold) -> WorkData:
-    text = (ROOT / "seeds" / gold["work"]).read_text(encoding="utf-8")
-    return _parser()(text, gold["work"])
+    path = (GOLD_PATH.parent / gold["work"]).resolve()
+    return _parser()(path.read_text(encoding="utf-8"), path.name)
 
 
 def test_the_gold_file_is_well_formed(gold, work):
@@ -94,9 +95,7 @@ def test_the_gold_file_is_well_formed(gold, work):
 
 def test_detector_meets_the_floors_on_the_sample_work(gold, work):
     detections = detect_work(work)
-    predicted = predicted_from_detections(
-        detections, [c.number for c in work.chapters], gold["work"]
-    )
+    predicted = predicted_from_detections(detections, [c.number for c in work.chapters])
     report = evaluate(gold, predicted)
     text = format_report(report, verbose=True)
     print(text)  # shown with -s or on failure: per-label figures and misses

@@ -44,6 +44,12 @@ HAPPENING = [
         "The landlord called them a slur and said he didn't rent to their kind; pure racism.",
         "racism",
     ),
+    # Older English (lexicon_general), as a nineteenth-century novel says it.
+    ("The driver lashed the poor horse until it stumbled.", "animal-cruelty"),
+    ("They confined him in the asylum as a raving lunatic.", "mental-illness"),
+    ("The overseer had the slaves flogged in the yard.", "racism"),
+    ("The surgeon came at dawn and bled her twice.", "medical"),
+    ("She was with child, and could hide it no longer.", "pregnancy"),
 ]
 
 
@@ -135,6 +141,10 @@ HYPOTHETICAL = [
     ("One wrong step and you'll be dead.", "death"),
     ("They threatened to kidnap his daughter.", "kidnapping"),
     ("He would rather be tortured than give them the name.", "torture"),
+    # Asked, not told.
+    ("Is he dead?", "death"),
+    ("Did she really try to kill herself, that winter?", "suicide"),
+    ("Was the boy kidnapped, or did he run?", "kidnapping"),
 ]
 
 

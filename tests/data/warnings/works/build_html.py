@@ -19,7 +19,13 @@ HERE = Path(__file__).resolve().parent
 
 
 def _tags(names: list[str]) -> str:
-    return ", ".join(f'<a href="https://archiveofourown.org/tags/x">{html.escape(n)}</a>' for n in names)
+    return ", ".join(
+        f'<a href="https://archiveofourown.org/tags/x">{html.escape(n)}</a>' for n in names
+    )
+
+
+def _quote(title: str, text: str) -> str:
+    return f'<p>{title}</p><blockquote class="userstuff">{_block(text)}</blockquote>'
 
 
 def _block(text: str) -> str:
@@ -50,25 +56,29 @@ def build(work: dict) -> str:
         f"{html.escape(work.get('author', 'anonymous'))}</a></div>",
     ]
     if work.get("summary"):
-        out.append(f'<p>Summary</p><blockquote class="userstuff">{_block(work["summary"])}</blockquote>')
+        out.append(
+            f'<p>Summary</p><blockquote class="userstuff">{_block(work["summary"])}</blockquote>'
+        )
     if work.get("notes"):
-        out.append(f'<p>Notes</p><blockquote class="userstuff">{_block(work["notes"])}</blockquote>')
+        out.append(
+            f'<p>Notes</p><blockquote class="userstuff">{_block(work["notes"])}</blockquote>'
+        )
     out.append("</div></div>")
     out.append('<div id="chapters" class="userstuff">')
     for n, chapter in enumerate(work["chapters"], start=1):
-        heading = f"Chapter {n}" + (f": {html.escape(chapter['title'])}" if chapter.get("title") else "")
+        heading = f"Chapter {n}" + (
+            f": {html.escape(chapter['title'])}" if chapter.get("title") else ""
+        )
         out.append(f'<div class="meta group"><h2 class="heading">{heading}</h2>')
         if chapter.get("summary"):
-            out.append(
-                f'<p>Chapter Summary</p><blockquote class="userstuff">{_block(chapter["summary"])}</blockquote>'
-            )
+            out.append(_quote("Chapter Summary", chapter["summary"]))
         if chapter.get("begin_notes"):
-            out.append(
-                f'<p>Chapter Notes</p><blockquote class="userstuff">{_block(chapter["begin_notes"])}</blockquote>'
-            )
+            out.append(_quote("Chapter Notes", chapter["begin_notes"]))
         out.append("</div>")
         body = "".join(f"<p>{html.escape(p)}</p>" for p in chapter["paragraphs"])
-        out.append(f'<!--chapter content--><div class="userstuff">{body}</div><!--/chapter content-->')
+        out.append(
+            f'<!--chapter content--><div class="userstuff">{body}</div><!--/chapter content-->'
+        )
         if chapter.get("end_notes"):
             out.append(
                 f'<div class="meta" id="endnotes{n}"><p>Chapter End Notes</p>'

@@ -1,0 +1,133 @@
+"""Re-detecting a stored work's warnings when the detector changes.
+
+Each work records which detector made its automatic warnings (`Work.detector_version`).
+When `companion warnings train` or an upgrade brings a new one, the works made by another
+are re-detected in the background job queue: from the stored text, tags and notes, the
+same `detect_work` an import runs. Only automatic warnings (tags, notes, text) are
+replaced, in one transaction with the new version mark; flags raised by circle members
+and what moderators decided about them are never touched.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import Chapter, ContentWarning, Job, Paragraph, Work, utcnow
+from ..warnings.detect import detect_work
+from ..warnings.model import detector_version
+
+KIND = "redetect"
+
+
+def _text(fragment: str) -> str:
+    """Stored (sanitized) HTML of a summary or note as the plain text detectors read."""
+    if not fragment or not fragment.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for block in root.iter("p", "br", "li", "div", "blockquote"):
+        block.tail = "\n" + (block.tail or "")
+    return root.text_content().strip()
+
+
+@dataclass
+class _Chapter:
+    number: int
+    summary: str
+    begin_notes: str
+    end_notes: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Work:
+    chapters: list[_Chapter]
+    archive_warnings: list[str]
+    tags: list[str]
+    rating: str
+    summary: str
+    notes: str
+
+
+def stored_work(work: Work) -> _Work:
+    """A stored work in the shape the detectors read (`detect.WorkLike`)."""
+    chapters = {
+        chapter.number: _Chapter(
+            chapter.number,
+            _text(chapter.summary_html),
+            _text(chapter.begin_notes_html),
+            _text(chapter.end_notes_html),
+        )
+        for chapter in db.session.scalars(
+            select(Chapter).where(Chapter.work_id == work.id).order_by(Chapter.number)
+        )
+    }
+    rows = db.session.execute(
+        select(Chapter.number, Paragraph.text)
+        .join(Paragraph, Paragraph.chapter_id == Chapter.id)
+        .where(Chapter.work_id == work.id)
+        .order_by(Chapter.number, Paragraph.index)
+    )
+    for number, text in rows:
+        chapters[number].paragraphs.append(text)
+    return _Work(
+        chapters=list(chapters.values()),
+        archive_warnings=list(work.archive_warnings or []),
+        tags=list(work.tags or []),
+        rating=work.rating or "",
+        summary=_text(work.summary_html),
+        notes="\n".join(filter(None, (_text(work.notes_html), _text(work.end_notes_html)))),
+    )
+
+
+def redetect(work: Work) -> int:
+    """Replace the work's automatic warnings with what the current detector finds; the
+    caller commits. Returns how many warnings were stored."""
+    detections = detect_work(stored_work(work))
+    db.session.execute(
+        delete(ContentWarning).where(
+            ContentWarning.work_id == work.id, ContentWarning.source != "member"
+        )
+    )
+    for detection in detections:
+        row = ContentWarning.stored(detection)
+        row.work_id = work.id
+        db.session.add(row)
+    work.detector_version = detector_version()
+    work.updated_at = utcnow()
+    return len(detections)
+
+
+def stale_work_ids() -> list[int]:
+    """Works whose warnings another detector made."""
+    return list(
+        db.session.scalars(
+            select(Work.id).where(Work.detector_version != detector_version()).order_by(Work.id)
+        )
+    )
+
+
+def enqueue_stale() -> list[str]:
+    """A re-detection job for every stale work that has none waiting; returns job ids."""
+    from ..jobs.queue import submit
+    from ..jobs.tasks import redetect_work
+
+    waiting = set(
+        db.session.scalars(
+            select(Job.work_id).where(Job.kind == KIND, Job.state.in_(("queued", "running")))
+        )
+    )
+    jobs = [
+        Job(id=secrets.token_hex(16), kind=KIND, work_id=work_id, message="Waiting to re-detect…")
+        for work_id in stale_work_ids()
+        if work_id not in waiting
+    ]
+    db.session.add_all(jobs)
+    db.session.commit()
+    for job in jobs:
+        submit(redetect_work, job.id)
+    return [job.id for job in jobs]
