@@ -406,9 +406,10 @@ def warnings_redetect(now: bool) -> None:
     if now:
         for work_id in stale:
             work = db.session.get(Work, work_id)
-            count = redetect.redetect(work)
+            count = redetect.redetect(work) if work is not None else None
             db.session.commit()
-            click.echo(f"work {work_id}: {count} automatic warnings")
+            if count is not None:
+                click.echo(f"work {work_id}: {count} automatic warnings")
         return
     jobs = redetect.enqueue_stale()
     click.echo(f"queued re-detection of {len(jobs)} works for the job queue's workers")
@@ -436,13 +437,14 @@ def warnings_train(gold_folder: Path | None) -> None:
     """Rebuild the detector's model from the gold files (same files, same model).
 
     Writes companion/warnings/model.json; works detected by an older model are re-detected
-    by the job queue (`companion warnings redetect`, or a worker with --periodic)."""
+    by the job queue (`companion warnings redetect`, or a worker with --periodic). Restart
+    running servers and workers afterwards: each keeps the model it loaded."""
     from .warnings import model, training
 
     folder = _gold_folder(gold_folder)
     try:
         trained = training.train(folder)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, OSError) as error:
         fail(str(error))
     click.echo(
         f"trained on {len(trained.trained_on)} works from {folder}: "

@@ -90,3 +90,30 @@ def test_a_teaser_in_the_notes_warns_the_chapter_it_names_not_its_own():
     assert chapter_labels(moved, 4, "notes") == {}
     # The last chapter's teaser has nowhere to go.
     assert teasers(chapter, [1, 2, 3]) == []
+
+
+def test_stored_notes_read_back_line_by_line():
+    assert redetect._text("<h3>Warnings</h3><p>CW: blood</p><p>Thanks, <b>all</b>!</p>") == (
+        "Warnings\nCW: blood\nThanks, all!"
+    )
+    assert redetect._text("") == ""
+
+
+def test_reused_detections_tell_apart_notes_that_differ_only_in_line_breaks(app):
+    from companion.importers.base import WorkData
+    from companion.library.store import _detections
+
+    def work(notes: str) -> WorkData:
+        chapter = ChapterData(number=1, begin_notes=notes, paragraphs=["A quiet afternoon."])
+        return WorkData(title="Notes", chapters=[chapter], source_format="text")
+
+    playlist = (
+        "Songs for this chapter:\nBlood on the Tracks - The Lanterns\nDeath Waltz - Minor Key"
+    )
+    one_line = playlist.replace("\n", " ")
+    with app.app_context():
+        as_lines = {(w.label, w.source) for w in _detections(work(playlist))}
+        as_sentence = {(w.label, w.source) for w in _detections(work(one_line))}
+    # A playlist is no warning; the same words run together into a sentence are read.
+    assert ("blood", "notes") not in as_lines
+    assert as_lines != as_sentence

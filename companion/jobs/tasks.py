@@ -187,10 +187,10 @@ def redetect_work(job_id: str) -> None:
         work = db.session.get(Work, job.work_id) if job.work_id else None
         if work is None:
             return _fail(job, "the work was deleted before it could be re-detected")
-        if work.detector_version == detector_version():
+        count = None if work.detector_version == detector_version() else redetect(work)
+        if count is None:
             _set(job, "done", 100, "Already detected by the current detector.")
         else:
-            count = redetect(work)
             _set(job, "done", 100, f"Re-detected: {count} automatic warnings.")
         db.session.commit()
     except Exception:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from lxml import html as lxml_html
 from sqlalchemy import delete, select
@@ -22,6 +23,11 @@ from ..warnings.detect import detect_work
 from ..warnings.model import detector_version
 
 KIND = "redetect"
+# A job that has said nothing for this long is taken for lost (its worker died), and a work
+# whose re-detection failed is left alone this long before it is tried again.
+STALLED_AFTER = timedelta(minutes=30)
+RETRY_FAILED_AFTER = timedelta(days=1)
+_BLOCKS = ("p", "br", "li", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre")
 
 
 def _text(fragment: str) -> str:
@@ -29,9 +35,12 @@ def _text(fragment: str) -> str:
     if not fragment or not fragment.strip():
         return ""
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    for block in root.iter("p", "br", "li", "div", "blockquote"):
+    for block in root.iter(*_BLOCKS):
+        # A line break before and after every block: "<h3>Warnings</h3><p>CW: x</p>" is
+        # two lines, as the importer read them, not "WarningsCW: x".
+        block.text = "\n" + (block.text or "")
         block.tail = "\n" + (block.tail or "")
-    return root.text_content().strip()
+    return "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
 
 
 @dataclass
@@ -80,14 +89,21 @@ def stored_work(work: Work) -> _Work:
         tags=list(work.tags or []),
         rating=work.rating or "",
         summary=_text(work.summary_html),
-        notes="\n".join(filter(None, (_text(work.notes_html), _text(work.end_notes_html)))),
+        notes=_text(work.notes_html),  # as an import reads it: not the work's end notes
     )
 
 
-def redetect(work: Work) -> int:
+def redetect(work: Work) -> int | None:
     """Replace the work's automatic warnings with what the current detector finds; the
-    caller commits. Returns how many warnings were stored."""
+    caller commits. Returns how many warnings were stored, or None when a new version of
+    the work was imported meanwhile (its import stored fresh warnings; nothing to do)."""
+    version = work.version
     detections = detect_work(stored_work(work))
+    # Reading a long work takes a while: lock the row and look again before writing, so an
+    # import that committed in between keeps its warnings.
+    db.session.refresh(work, with_for_update=True)
+    if work.version != version or work.detector_version == detector_version():
+        return None
     db.session.execute(
         delete(ContentWarning).where(
             ContentWarning.work_id == work.id, ContentWarning.source != "member"
@@ -116,15 +132,27 @@ def enqueue_stale() -> list[str]:
     from ..jobs.queue import submit
     from ..jobs.tasks import redetect_work
 
+    now = utcnow()
     waiting = set(
         db.session.scalars(
-            select(Job.work_id).where(Job.kind == KIND, Job.state.in_(("queued", "running")))
+            select(Job.work_id).where(
+                Job.kind == KIND,
+                Job.state.in_(("queued", "running")),
+                Job.updated_at > now - STALLED_AFTER,
+            )
+        )
+    )
+    failed = set(
+        db.session.scalars(
+            select(Job.work_id).where(
+                Job.kind == KIND, Job.state == "failed", Job.finished_at > now - RETRY_FAILED_AFTER
+            )
         )
     )
     jobs = [
         Job(id=secrets.token_hex(16), kind=KIND, work_id=work_id, message="Waiting to re-detect…")
         for work_id in stale_work_ids()
-        if work_id not in waiting
+        if work_id not in waiting and work_id not in failed
     ]
     db.session.add_all(jobs)
     db.session.commit()

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
@@ -266,31 +267,40 @@ def _chapter(data: ChapterData) -> Chapter:
 
 # Detection is a pure function of the parsed file; the same file imported again (a second
 # circle's copy, a retried upload, a test suite importing the sample hundreds of times)
-# reuses the last few results instead of reading the whole text again.
-_DETECTED: OrderedDict[tuple, tuple[Detection, ...]] = OrderedDict()
+# reuses the last few results instead of reading the whole text again. Kept as plain
+# field dicts (nothing can change them) under a lock (import jobs run in threads).
+_DETECTED: OrderedDict[str, tuple[dict, ...]] = OrderedDict()
 _DETECTED_KEPT = 8
+_DETECTED_LOCK = threading.Lock()
+
+
+def _detection_key(data: WorkData) -> str:
+    """Everything detection reads, exactly as written (line breaks matter to notes)."""
+    digest = hashlib.sha256(detector_version().encode())
+    parts = [data.rating, data.summary, data.notes, *data.archive_warnings, "\0", *data.tags]
+    for chapter in data.chapters:
+        parts += ["\1", str(chapter.number), chapter.summary, chapter.begin_notes]
+        parts += [chapter.end_notes, *chapter.paragraphs]
+    for part in parts:
+        digest.update((part or "").encode() + b"\0")
+    return digest.hexdigest()
 
 
 def _detections(data: WorkData) -> list[ContentWarning]:
     # Detection is part of the import: the warnings are in the same transaction as the
     # text, so a work is never readable without them.
-    key = (
-        data.content_hash(),
-        tuple(data.archive_warnings),
-        tuple(data.tags),
-        data.rating,
-        data.summary,
-        data.notes,
-        detector_version(),
-    )
-    found = _DETECTED.get(key)
+    key = _detection_key(data)
+    with _DETECTED_LOCK:
+        found = _DETECTED.get(key)
+        if found is not None:
+            _DETECTED.move_to_end(key)
     if found is None:
-        found = _DETECTED[key] = tuple(detect_work(data))
-        while len(_DETECTED) > _DETECTED_KEPT:
-            _DETECTED.popitem(last=False)
-    else:
-        _DETECTED.move_to_end(key)
-    return [ContentWarning.stored(d) for d in found]
+        found = tuple(asdict(d) for d in detect_work(data))
+        with _DETECTED_LOCK:
+            _DETECTED[key] = found
+            while len(_DETECTED) > _DETECTED_KEPT:
+                _DETECTED.popitem(last=False)
+    return [ContentWarning.stored(Detection(**fields)) for fields in found]
 
 
 def _version(work: Work, data: WorkData, uploader_id: int | None, changes: dict) -> WorkVersion:

@@ -36,9 +36,12 @@ from .detect import (
 from .taxonomy import LABEL_KEYS, severity_rank
 
 MODEL_PATH = Path(__file__).with_name("model.json")
+# A passage whose own words the rules trust less than this is not shown as a warning of
+# its own, even in a chapter that holds the label (the strongest passage always is).
+WEAK_PASSAGE = 0.3
 # Bumped whenever the rules or the features change meaning; with the trained parameters'
 # own version it makes the detector version stored on each work (see `detector_version`).
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 FEATURES: tuple[str, ...] = (
     "hits",  # log(1 + terms found)
@@ -207,8 +210,14 @@ def detect_text(chapter: ChapterLike, model: Model | None = None) -> list[Detect
     for label, probability in decide(evidence, model).items():
         confidence = _calibrated(probability, model.threshold(label))
         passages = evidence.passages.get(label, [])
+        strongest = max(passages, key=lambda p: p.confidence, default=None)
         for passage in passages:
+            rules_say = passage.confidence
             passage.confidence = confidence
+            if passage is not strongest and rules_say < WEAK_PASSAGE:
+                # The chapter holds the label, but not necessarily here: a lone weak word
+                # elsewhere ("go all doctor on me") is kept as weak, never collapsed.
+                passage.confidence = min(confidence, round(COUNTING_CONFIDENCE - 0.01, 2))
             detections.append(passage)
         if not passages and confidence >= COUNTING_CONFIDENCE:
             paragraph = semantic.best_paragraph(chapter.paragraphs, label)

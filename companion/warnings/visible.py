@@ -38,8 +38,8 @@ WHERE_SHOWN: dict[str, frozenset[str]] = {
 }
 # Where a warning came from, in the words a reader sees beside it.
 SOURCE_WORDS = {
-    "tags": "the work's tags say",
-    "notes": "the author's notes say",
+    "tags": "the work's tags say so",
+    "notes": "the author's notes say so",
     "text": "found in the text",
     "member": "flagged by a member",
 }
@@ -161,7 +161,7 @@ class LabelSummary:
 
     @property
     def source_words(self) -> str:
-        return " and ".join(SOURCE_WORDS[source] for source in self.sources)
+        return "; ".join(SOURCE_WORDS[source] for source in self.sources)
 
 
 def summarize(warnings: list[ReaderWarning]) -> list[LabelSummary]:
