@@ -9,7 +9,7 @@ from companion.extensions import db
 from companion.importers.base import ChapterData
 from companion.library import redetect
 from companion.models import ContentWarning, Job, Work
-from companion.warnings.detect import TEASER_PREFIX, chapter_labels, teasers
+from companion.warnings.detect import TEASER_PREFIX, chapter_labels, notes_and_teasers
 from companion.warnings.model import detector_version
 
 
@@ -82,14 +82,15 @@ def test_a_teaser_in_the_notes_warns_the_chapter_it_names_not_its_own():
         end_notes="Next chapter gets dark, heads up: a hospital scene and some blood.",
         paragraphs=["They made tea and talked about nothing."],
     )
-    moved = teasers(chapter, [1, 2, 3, 4])
+    own, moved = notes_and_teasers(chapter, [1, 2, 3, 4])
+    assert own == []  # chapter 3's own notes say nothing about chapter 3
     assert {d.label for d in moved} >= {"medical", "blood"}
     assert {d.chapter for d in moved} == {4}
     assert all(d.source == "notes" and d.evidence.startswith(TEASER_PREFIX) for d in moved)
     # Chapter 4's own notes did not say it, so it is not scored as chapter 4's notes.
     assert chapter_labels(moved, 4, "notes") == {}
     # The last chapter's teaser has nowhere to go.
-    assert teasers(chapter, [1, 2, 3]) == []
+    assert notes_and_teasers(chapter, [1, 2, 3]) == ([], [])
 
 
 def test_stored_notes_read_back_line_by_line():

@@ -177,7 +177,6 @@ def redetect_work(job_id: str) -> None:
     """Re-detect one work's automatic warnings with the current detector (member flags
     stay); the new warnings, the work's version mark and the job's "done" commit together."""
     from ..library.redetect import redetect
-    from ..warnings.model import detector_version
 
     job = db.session.get(Job, job_id)
     if job is None or job.state != "queued":
@@ -187,7 +186,7 @@ def redetect_work(job_id: str) -> None:
         work = db.session.get(Work, job.work_id) if job.work_id else None
         if work is None:
             return _fail(job, "the work was deleted before it could be re-detected")
-        count = None if work.detector_version == detector_version() else redetect(work)
+        count = redetect(work)
         if count is None:
             _set(job, "done", 100, "Already detected by the current detector.")
         else:

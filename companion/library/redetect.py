@@ -11,16 +11,17 @@ and what moderators decided about them are never touched.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from lxml import html as lxml_html
 from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..models import Chapter, ContentWarning, Job, Paragraph, Work, utcnow
+from ..importers import ChapterData, WorkData
+from ..models import Chapter, ContentWarning, Job, Work, utcnow
 from ..warnings.detect import detect_work
 from ..warnings.model import detector_version
+from .store import stored_text
 
 KIND = "redetect"
 # A job that has said nothing for this long is taken for lost (its worker died), and a work
@@ -43,51 +44,30 @@ def _text(fragment: str) -> str:
     return "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
 
 
-@dataclass
-class _Chapter:
-    number: int
-    summary: str
-    begin_notes: str
-    end_notes: str
-    paragraphs: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Work:
-    chapters: list[_Chapter]
-    archive_warnings: list[str]
-    tags: list[str]
-    rating: str
-    summary: str
-    notes: str
-
-
-def stored_work(work: Work) -> _Work:
-    """A stored work in the shape the detectors read (`detect.WorkLike`)."""
-    chapters = {
-        chapter.number: _Chapter(
-            chapter.number,
-            _text(chapter.summary_html),
-            _text(chapter.begin_notes_html),
-            _text(chapter.end_notes_html),
-        )
-        for chapter in db.session.scalars(
-            select(Chapter).where(Chapter.work_id == work.id).order_by(Chapter.number)
-        )
+def stored_work(work: Work) -> WorkData:
+    """A stored work as the importer's `WorkData`, which is what the detectors read."""
+    stored = {
+        chapter.number: chapter
+        for chapter in db.session.scalars(select(Chapter).where(Chapter.work_id == work.id))
     }
-    rows = db.session.execute(
-        select(Chapter.number, Paragraph.text)
-        .join(Paragraph, Paragraph.chapter_id == Chapter.id)
-        .where(Chapter.work_id == work.id)
-        .order_by(Chapter.number, Paragraph.index)
-    )
-    for number, text in rows:
-        chapters[number].paragraphs.append(text)
-    return _Work(
-        chapters=list(chapters.values()),
+    chapters = [
+        ChapterData(
+            number=text.number,
+            title=text.title,
+            summary=_text(stored[text.number].summary_html),
+            begin_notes=_text(stored[text.number].begin_notes_html),
+            end_notes=_text(stored[text.number].end_notes_html),
+            paragraphs=list(text.paragraphs),
+        )
+        for text in stored_text(work)
+    ]
+    return WorkData(
+        title=work.title,
+        chapters=chapters,
+        source_format=work.source_format,
+        rating=work.rating or "",
         archive_warnings=list(work.archive_warnings or []),
         tags=list(work.tags or []),
-        rating=work.rating or "",
         summary=_text(work.summary_html),
         notes=_text(work.notes_html),  # as an import reads it: not the work's end notes
     )
@@ -95,8 +75,11 @@ def stored_work(work: Work) -> _Work:
 
 def redetect(work: Work) -> int | None:
     """Replace the work's automatic warnings with what the current detector finds; the
-    caller commits. Returns how many warnings were stored, or None when a new version of
-    the work was imported meanwhile (its import stored fresh warnings; nothing to do)."""
+    caller commits. Returns how many warnings were stored, or None when there was nothing
+    to do: the current detector made them already, or a new version of the work was
+    imported meanwhile (its import stored fresh warnings)."""
+    if work.detector_version == detector_version():
+        return None
     version = work.version
     detections = detect_work(stored_work(work))
     # Reading a long work takes a while: lock the row and look again before writing, so an

@@ -360,7 +360,7 @@ def _new_version(
     report: Progress,
 ) -> None:
     total = len(data.chapters) + 4
-    matching = anchors.match(_old_text(work), _new_text(data))
+    matching = anchors.match(stored_text(work), _new_text(data))
     report(1, total, "Matched the new text to the old")
 
     # The old text goes; what points into it is moved below, by chapter number and
@@ -401,7 +401,8 @@ def _new_version(
     report(total, total, "Stored")
 
 
-def _old_text(work: Work) -> list[anchors.ChapterText]:
+def stored_text(work: Work) -> list[anchors.ChapterText]:
+    """Each stored chapter's number, title and paragraph texts, in order."""
     rows = db.session.execute(
         select(Chapter.number, Chapter.title, Paragraph.text)
         .outerjoin(Paragraph, Paragraph.chapter_id == Chapter.id)

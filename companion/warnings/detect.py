@@ -610,19 +610,23 @@ def from_notes(chapter: ChapterLike) -> list[Detection]:
     Summaries are excerpts or teasers of the chapter, so what happens in them counts; notes
     count when they warn ("CW: …", "warning for …", "mind the tags") or speak plainly about
     what the chapter holds. Recommendations of other works, playlists, and remarks about
-    other chapters are skipped (teasers go to the chapter they name: `teasers`).
+    other chapters are skipped (teasers go to the chapter they name: `notes_and_teasers`).
     """
     return _scan_notes(_chapter_notes(chapter), chapter.number)
 
 
-def teasers(chapter: ChapterLike, chapter_numbers: Iterable[int]) -> list[Detection]:
-    """Warnings a chapter's notes give about another chapter of the work ("next chapter
-    gets dark: hospital stuff"), placed on that chapter, if the work has it."""
+def notes_and_teasers(
+    chapter: ChapterLike, chapter_numbers: Iterable[int]
+) -> tuple[list[Detection], list[Detection]]:
+    """In one reading of the chapter's notes: what they signal for this chapter
+    (`from_notes`), and the warnings they give about another chapter of the work ("next
+    chapter gets dark: hospital stuff"), placed on that chapter if the work has it."""
     about: list[tuple[int, str]] = []
-    _scan_notes(_chapter_notes(chapter), chapter.number, about)
+    own = _scan_notes(_chapter_notes(chapter), chapter.number, about)
     numbers = set(chapter_numbers)
     where = f"{TEASER_PREFIX} {chapter.number}"
-    return _best_per_label((where, sentence, n) for n, sentence in about if n in numbers)
+    moved = _best_per_label((where, sentence, n) for n, sentence in about if n in numbers)
+    return own, moved
 
 
 # --- Tags ----------------------------------------------------------------------------------------
@@ -683,8 +687,8 @@ def detect_work(work: WorkLike) -> list[Detection]:
     from .model import detect_text  # the trained model reads what this module finds
 
     for chapter in work.chapters:
-        detections.extend(from_notes(chapter))
-        detections.extend(teasers(chapter, numbers))
+        own, moved = notes_and_teasers(chapter, numbers)
+        detections.extend(own + moved)
         detections.extend(detect_text(chapter))
     return detections
 

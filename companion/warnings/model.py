@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -68,6 +68,7 @@ class ChapterEvidence:
     hits: Mapping[str, list[_Hit]]
     passages: Mapping[str, list[Detection]]
     semantic: Mapping[str, tuple[float, ...]]
+    closest: Mapping[str, int | None]  # the paragraph that reads most like each label
     _cache: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
 
     def features(self, label: str) -> list[float]:
@@ -103,6 +104,10 @@ class ChapterEvidence:
 
 def chapter_evidence(chapter: ChapterLike) -> ChapterEvidence:
     hits = text_hits(chapter)
+    scores, closest = semantic.chapter_scores(
+        chapter.paragraphs,
+        {label: {hit.paragraph for hit in label_hits} for label, label_hits in hits.items()},
+    )
     return ChapterEvidence(
         number=chapter.number,
         words=sum(len(p.split()) for p in chapter.paragraphs),
@@ -111,10 +116,8 @@ def chapter_evidence(chapter: ChapterLike) -> ChapterEvidence:
             label: label_passages(label, chapter.number, label_hits)
             for label, label_hits in hits.items()
         },
-        semantic=semantic.chapter_scores(
-            chapter.paragraphs,
-            {label: {hit.paragraph for hit in label_hits} for label, label_hits in hits.items()},
-        ),
+        semantic=scores,
+        closest=closest,
     )
 
 
@@ -199,28 +202,30 @@ def decide(evidence: ChapterEvidence, model: Model) -> dict[str, float]:
     return {label: model.probability(evidence.features(label), label) for label in LABEL_KEYS}
 
 
-def detect_text(chapter: ChapterLike, model: Model | None = None) -> list[Detection]:
+def detect_text(
+    chapter: ChapterLike, model: Model | None = None, evidence: ChapterEvidence | None = None
+) -> list[Detection]:
     """The chapter's text warnings: the rules' passages, each carrying the model's verdict
     for its label as its confidence (at or above COUNTING_CONFIDENCE when the chapter holds
     the label). A label the model finds with no passage of its own words (a paraphrase)
-    is placed at the paragraph that reads most like it, as a mention."""
+    is placed at the paragraph that reads most like it, as a mention. `evidence`, when the
+    caller has it already (training), saves reading the chapter again; it is not changed."""
     model = model or load()
-    evidence = chapter_evidence(chapter)
+    evidence = evidence or chapter_evidence(chapter)
     detections: list[Detection] = []
     for label, probability in decide(evidence, model).items():
         confidence = _calibrated(probability, model.threshold(label))
         passages = evidence.passages.get(label, [])
         strongest = max(passages, key=lambda p: p.confidence, default=None)
         for passage in passages:
-            rules_say = passage.confidence
-            passage.confidence = confidence
-            if passage is not strongest and rules_say < WEAK_PASSAGE:
+            shown = confidence
+            if passage is not strongest and passage.confidence < WEAK_PASSAGE:
                 # The chapter holds the label, but not necessarily here: a lone weak word
                 # elsewhere ("go all doctor on me") is kept as weak, never collapsed.
-                passage.confidence = min(confidence, round(COUNTING_CONFIDENCE - 0.01, 2))
-            detections.append(passage)
+                shown = min(confidence, round(COUNTING_CONFIDENCE - 0.01, 2))
+            detections.append(replace(passage, confidence=shown))
         if not passages and confidence >= COUNTING_CONFIDENCE:
-            paragraph = semantic.best_paragraph(chapter.paragraphs, label)
+            paragraph = evidence.closest.get(label)
             detections.append(
                 Detection(
                     label=label,

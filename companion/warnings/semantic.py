@@ -221,31 +221,26 @@ def _similarities(paragraphs) -> tuple[list[int], np.ndarray]:
     return [index for index, _ in found], vectors @ prototype_matrix().T
 
 
-def best_paragraph(paragraphs, label: str) -> int | None:
-    """The paragraph whose sentence reads most like the label."""
-    indexes, sims = _similarities(paragraphs)
-    if not indexes:
-        return None
-    return indexes[int(np.argmax(sims[:, LABEL_KEYS.index(label)]))]
-
-
 SEMANTIC_FEATURES = ("sem_max", "sem_top5", "sem_contrast", "sem_at_words", "sem_high")
 HIGH_SIMILARITY = 0.35  # a window this close to a label's prototype reads like it
 
 
 def chapter_scores(
     paragraphs, hit_paragraphs: dict[str, set[int]] | None = None
-) -> dict[str, tuple[float, ...]]:
-    """{label: (best window similarity, mean of the best five, best five minus the chapter's
-    mean, best similarity among windows in paragraphs where the label's words were found,
-    log of how many windows read like the label)} for every label.
+) -> tuple[dict[str, tuple[float, ...]], dict[str, int | None]]:
+    """({label: (best window similarity, mean of the best five, best five minus the
+    chapter's mean, best similarity among windows in paragraphs where the label's words
+    were found, log of how many windows read like the label)}, {label: the paragraph that
+    reads most like it}) for every label, from one pass of the embedding over the chapter.
 
     The fourth tells a word used about the thing ("the dead man lay...") from the same word
     in another sense ("dead tired"): the sentence around it reads like the label or not."""
     hit_paragraphs = hit_paragraphs or {}
     indexes, sims = _similarities(paragraphs)
     if not len(sims):
-        return {key: (0.0,) * len(SEMANTIC_FEATURES) for key in LABEL_KEYS}
+        return {key: (0.0,) * len(SEMANTIC_FEATURES) for key in LABEL_KEYS}, dict.fromkeys(
+            LABEL_KEYS
+        )
     k = min(5, sims.shape[0])
     top = np.sort(sims, axis=0)[-k:, :]
     best = top[-1]
@@ -253,6 +248,8 @@ def chapter_scores(
     contrast = top_mean - sims.mean(axis=0)
     high = np.log1p((sims >= HIGH_SIMILARITY).sum(axis=0))
     window_paragraph = np.asarray(indexes)
+    nearest = np.argmax(sims, axis=0)
+    closest = {key: indexes[int(nearest[i])] for i, key in enumerate(LABEL_KEYS)}
     out = {}
     for i, key in enumerate(LABEL_KEYS):
         found = hit_paragraphs.get(key)
@@ -268,4 +265,4 @@ def chapter_scores(
             at_words,
             float(high[i]),
         )
-    return out
+    return out, closest

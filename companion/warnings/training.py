@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..importers import load as load_work
@@ -174,26 +174,17 @@ def fit(works: Sequence[GoldWork], version: str = "trained") -> Model:
             # Halfway between the label's own best and the shared one: a label's best
             # threshold on a few dozen examples is noisy.
             thresholds[label] = round((_best_threshold(pairs) + default) / 2, 3)
-    return Model(
-        version=version,
-        mean=final.mean,
-        scale=final.scale,
-        coef=final.coef,
-        intercept=final.intercept,
-        label_bias=final.label_bias,
-        thresholds=thresholds,
-        default_threshold=default,
-        trained_on=final.trained_on,
-    )
+    return replace(final, version=version, thresholds=thresholds, default_threshold=default)
 
 
 def predict(work: GoldWork, model: Model) -> dict:
     """The detector's chapter labels for a gold work, in the gold format."""
+    evidence = _evidence(work)
     detections = []
     for chapter in work.data.chapters:
-        if chapter.number in set(work.chapter_numbers):
+        if chapter.number in evidence:
             detections.extend(from_notes(chapter))
-            detections.extend(model_module.detect_text(chapter, model))
+            detections.extend(model_module.detect_text(chapter, model, evidence[chapter.number]))
     return predicted_from_detections(detections, work.chapter_numbers, work=work.name)
 
 
